@@ -1,4 +1,7 @@
-"""こどもモード: remembered per visitor in a cookie, exposed as `request.kodomo`."""
+"""こどもモード: remembered per visitor in a cookie, exposed as `request.kodomo`.
+
+The middleware also opens the per-request glossary scope used by `{% jtext %}`.
+"""
 
 from __future__ import annotations
 
@@ -15,4 +18,8 @@ class KodomoModeMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.kodomo = request.COOKIES.get(KODOMO_COOKIE) == "1"  # type: ignore[attr-defined]
-        return self.get_response(request)
+        from machikoe.plan.presentation import request_scope
+
+        # Every {% jtext %} on this request shares one read of the glossary.
+        with request_scope():
+            return self.get_response(request)

@@ -19,3 +19,34 @@ def is_staff(user: AbstractBaseUser | AnonymousUser) -> bool:
 
 def is_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_superuser", False))
+
+
+# Permissions given to each group, as "app_label.codename"; missing ones (an app not
+# installed yet) are skipped.
+STAFF_PERMISSIONS = (
+    "plan.add_section",
+    "plan.change_section",
+    "plan.view_section",
+    "plan.add_planversion",
+    "plan.view_planversion",
+    "plan.view_plan",
+    "plan.change_glossaryterm",
+    "plan.view_glossaryterm",
+    "core.view_auditlog",
+)
+
+
+def ensure_role_groups() -> None:
+    """Create the 職員 and 管理者 groups with their permissions (idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    wanted = [p.split(".", 1) for p in STAFF_PERMISSIONS]
+    staff_perms = [
+        perm
+        for perm in Permission.objects.select_related("content_type")
+        if [perm.content_type.app_label, perm.codename] in wanted
+    ]
+    staff, _ = Group.objects.get_or_create(name=STAFF_GROUP)
+    staff.permissions.add(*staff_perms)
+    admins, _ = Group.objects.get_or_create(name=ADMIN_GROUP)
+    admins.permissions.add(*Permission.objects.all())

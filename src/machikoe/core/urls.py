@@ -11,4 +11,5 @@ urlpatterns = [
     path("vendor/plotly.min.js", views.plotly_js, name="plotly_js"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("signup/", views.signup, name="signup"),
 ]

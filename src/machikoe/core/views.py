@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import plotly
+from django.contrib.auth import login
+from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import User
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from machikoe.core.middleware import KODOMO_COOKIE
 
@@ -18,6 +21,19 @@ PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    """Optional sign-up for residents (区民): a plain account, no staff rights."""
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    form: UserCreationForm[User] = UserCreationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("core:home")
+    return render(request, "registration/signup.html", {"form": form})
 
 
 @require_POST

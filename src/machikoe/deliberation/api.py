@@ -1,0 +1,146 @@
+"""JSON API for deliberation (mounted at /api/deliberation/).
+
+Participants are identified by a signed token (`participant_token` in the vote answer),
+sent back in the `X-Participant` header; signed-in residents are recognised by their
+session. Errors are JSON {"code", "message", "field"} naming the field at fault.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core import signing
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from machikoe.core.errors import MachikoeError, NotAllowed
+from machikoe.deliberation import limits, selectors, services
+from machikoe.deliberation.models import Conversation, Participant
+
+router = Router(tags=["deliberation"])
+TOKEN_SALT = "machikoe.deliberation.api-participant"
+HEADER = "HTTP_X_PARTICIPANT"
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ConversationOut(Schema):
+    slug: str
+    title: str
+    question: str
+    description: str
+    is_open: bool
+    allow_statements: bool
+    section_code: str
+    consultation: str | None
+    n_statements: int
+
+
+class StatementOut(Schema):
+    number: int
+    text: str
+
+
+class NextOut(Schema):
+    statement: StatementOut | None
+    voted: int
+    total: int
+
+
+class VoteIn(Schema):
+    statement: int
+    vote: int
+
+
+class VoteOut(Schema):
+    statement: int
+    vote: int
+    changed: bool
+    participant_token: str
+
+
+def _token(conversation: Conversation, participant: Participant) -> str:
+    return signing.dumps({"c": conversation.pk, "p": participant.pk}, salt=TOKEN_SALT)
+
+
+def _participant(request: HttpRequest, conversation: Conversation, *, create: bool) -> Participant | None:
+    raw = request.META.get(HEADER, "")
+    pid: int | None = None
+    if raw:
+        try:
+            data = signing.loads(raw, salt=TOKEN_SALT)
+        except signing.BadSignature:
+            raise NotAllowed("参加者トークンが正しくありません。", field="X-Participant") from None
+        if data.get("c") != conversation.pk:
+            raise NotAllowed("別の熟議の参加者トークンです。", field="X-Participant")
+        pid = int(data["p"])
+    user = request.user if request.user.is_authenticated else None
+    if user is None and pid is None and not create:
+        return None
+    return services.participant_for(conversation, user=user, participant_id=pid, create=create)
+
+
+def _error(exc: MachikoeError) -> tuple[int, dict[str, Any]]:
+    status = {"forbidden": 403, "rate_limited": 429}.get(exc.code, 400)
+    return status, exc.to_dict()
+
+
+@router.get("/conversations/{slug}", response={200: ConversationOut, 404: ErrorOut})
+def get_conversation(request: HttpRequest, slug: str) -> Any:
+    conv = get_object_or_404(Conversation.objects.select_related("consultation"), slug=slug)
+    return {
+        "slug": conv.slug, "title": conv.title, "question": conv.question,
+        "description": conv.description, "is_open": conv.is_open,
+        "allow_statements": conv.allow_statements, "section_code": conv.section_code,
+        "consultation": conv.consultation.slug if conv.consultation else None,
+        "n_statements": selectors.published_statements(conv).count(),
+    }
+
+
+@router.get("/conversations/{slug}/next", response={200: NextOut, 403: ErrorOut})
+def next_statement(request: HttpRequest, slug: str) -> Any:
+    conv = get_object_or_404(Conversation, slug=slug)
+    try:
+        participant = _participant(request, conv, create=False)
+    except MachikoeError as exc:
+        return _error(exc)
+    st = selectors.next_statement(conv, participant)
+    voted, total = selectors.progress(conv, participant)
+    return {
+        "statement": {"number": st.number, "text": st.masked_text} if st else None,
+        "voted": voted, "total": total,
+    }
+
+
+@router.post(
+    "/conversations/{slug}/votes",
+    response={200: VoteOut, 400: ErrorOut, 403: ErrorOut, 429: ErrorOut},
+)
+def vote(request: HttpRequest, slug: str, payload: VoteIn) -> Any:
+    conv = get_object_or_404(Conversation, slug=slug)
+    try:
+        participant = _participant(request, conv, create=True)
+        assert participant is not None
+        limits.check(request, "vote", f"p{participant.pk}")
+        latest, changed = services.cast_vote(conv, participant, payload.statement, payload.vote)
+    except MachikoeError as exc:
+        return _error(exc)
+    return {
+        "statement": payload.statement, "vote": latest.value, "changed": changed,
+        "participant_token": _token(conv, participant),
+    }
+
+
+@router.get("/conversations/{slug}/results", response={200: dict[str, Any], 403: ErrorOut})
+def results(request: HttpRequest, slug: str) -> Any:
+    conv = get_object_or_404(Conversation, slug=slug)
+    try:
+        participant = _participant(request, conv, create=False)
+    except MachikoeError as exc:
+        return _error(exc)
+    return selectors.results_view(conv, services.analysis_for(conv), participant)

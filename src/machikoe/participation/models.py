@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AgeBand(models.TextChoices):
@@ -56,6 +57,20 @@ class Channel(models.TextChoices):
     EVENT = "event", "ワークショップ・説明会"
 
 
+class HiddenReason(models.TextChoices):
+    ABUSE = "abuse", "誹謗中傷"
+    PERSONAL_DATA = "personal_data", "個人情報"
+    DUPLICATE = "duplicate", "重複"
+    SPAM = "spam", "スパム"
+    OTHER = "other", "その他"
+
+
+class ConsultationState(models.TextChoices):
+    UPCOMING = "upcoming", "受付前"
+    OPEN = "open", "受付中"
+    CLOSED = "closed", "受付終了"
+
+
 class Consultation(models.Model):
     slug = models.SlugField("識別子", unique=True)
     title = models.CharField("題名", max_length=200)
@@ -83,6 +98,19 @@ class Consultation(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def state(self, now: object = None) -> ConsultationState:
+        """受付前 / 受付中 / 受付終了 at `now` (default: the current time)."""
+        moment = now or timezone.now()
+        if moment < self.opens_at:  # type: ignore[operator]
+            return ConsultationState.UPCOMING
+        if moment >= self.closes_at:  # type: ignore[operator]
+            return ConsultationState.CLOSED
+        return ConsultationState.OPEN
+
+    def accepts(self, channel: str) -> bool:
+        """Whether `channel` is switched on (an empty list means every channel)."""
+        return not self.channels or channel in self.channels
+
 
 class Opinion(models.Model):
     class Status(models.TextChoices):
@@ -108,7 +136,13 @@ class Opinion(models.Model):
     hidden_reason = models.CharField("非公開の理由", max_length=40, blank=True)
     external_id = models.CharField("取り込み元ID", max_length=200, blank=True)
     client_key = models.CharField("送信元（ハッシュ）", max_length=64, blank=True)
+    content_hash = models.CharField("本文のハッシュ", max_length=64, blank=True)
     submitted_at = models.DateTimeField("受付日時", db_index=True)
+    masking_corrected = models.BooleanField("伏せ字を職員が修正", default=False)
+    moderated_at = models.DateTimeField("確認日時", null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = "意見"
@@ -122,6 +156,60 @@ class Opinion(models.Model):
                 name="opinion_unique_external_id",
             )
         ]
+        indexes = [
+            models.Index(fields=["consultation", "status"], name="opinion_consultation_status"),
+            models.Index(
+                fields=["consultation", "client_key", "content_hash"], name="opinion_duplicate"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.receipt_number
+
+    @property
+    def is_youth(self) -> bool:
+        return self.age_band in YOUTH_AGE_BANDS or self.channel == Channel.YOUTH_WEB
+
+    def hidden_label(self) -> str:
+        """The public placeholder for a hidden opinion: 非公開（理由）."""
+        reason = (
+            HiddenReason(self.hidden_reason).label
+            if self.hidden_reason in HiddenReason.values
+            else "その他"
+        )
+        return f"非公開（{reason}）"
+
+
+class OpinionReport(models.Model):
+    """A resident's report (通報) that an opinion breaks the rules; staff see them in the queue."""
+
+    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField("理由", max_length=20, choices=HiddenReason.choices)
+    note = models.CharField("補足", max_length=500, blank=True)
+    client_key = models.CharField("送信元（ハッシュ）", max_length=64, blank=True)
+    created_at = models.DateTimeField("日時", auto_now_add=True)
+    resolved = models.BooleanField("対応済み", default=False)
+
+    class Meta:
+        verbose_name = "通報"
+        verbose_name_plural = "通報"
+        ordering = ["-created_at"]
+
+
+class ApiToken(models.Model):
+    """A staff API token. Only a SHA-256 of the key is stored; the key is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField("名前", max_length=100)
+    prefix = models.CharField("先頭", max_length=12)
+    key_hash = models.CharField("ハッシュ", max_length=64, unique=True)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    last_used_at = models.DateTimeField("最終利用", null=True, blank=True)
+    revoked_at = models.DateTimeField("失効日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "APIトークン"
+        verbose_name_plural = "APIトークン"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

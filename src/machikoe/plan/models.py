@@ -64,7 +64,14 @@ class Section(models.Model):
     kind = models.CharField("種類", max_length=20, choices=Kind.choices, default=Kind.ITEM)
     order = models.PositiveIntegerField("順序", default=0)
     title = models.CharField("見出し", max_length=300)
+    alt_title = models.CharField(
+        "別表記の見出し",
+        max_length=300,
+        blank=True,
+        help_text="原文の別の箇所で見出しの表記が異なるときの、もう一方の表記",
+    )
     body = models.TextField("本文", blank=True)
+    note = models.TextField("注記", blank=True)
 
     class Meta:
         verbose_name = "節"

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves its Swagger UI from local static files (no CDN)
     "csp",
     "axes",
     "django_tasks",
