@@ -53,7 +53,9 @@ def bench_jsts(skip_quality: bool) -> None:
     s1 = [clean_text(r["sentence1"]) for r in rows]
     s2 = [clean_text(r["sentence2"]) for r in rows]
     gold = [r["label"] for r in rows]
-    print(f"\n## JSTS ({len(rows)} pairs)  baseline best offline: e5-small 78.62, char-LSA 68.98, char TF-IDF 69.21")
+    print(
+        f"\n## JSTS ({len(rows)} pairs)  baseline best offline: e5-small 78.62, char-LSA 68.98, char TF-IDF 69.21"
+    )
     for name in ("fast", "quality"):
         if name == "quality" and skip_quality:
             continue
@@ -73,10 +75,14 @@ def bench_livedoor() -> None:
     rows = jsonl("livedoor-sample.jsonl")
     docs = [Document(r["id"], r["title"] + "\n" + r["body"]) for r in rows]
     gold = [r["category"] for r in rows]
-    print(f"\n## livedoor ({len(rows)} articles, 9 categories)  baseline best: char 2-3 LSA + KMeans 68.46")
+    print(
+        f"\n## livedoor ({len(rows)} articles, 9 categories)  baseline best: char 2-3 LSA + KMeans 68.46"
+    )
     for n_topics in (None, 9):
         start = time.perf_counter()
-        result = run_pipeline(docs, ListeningConfig(vectorizer="auto", n_topics=n_topics, deduper="exact"))
+        result = run_pipeline(
+            docs, ListeningConfig(vectorizer="auto", n_topics=n_topics, deduper="exact")
+        )
         elapsed = time.perf_counter() - start
         pred = [r.topic for r in result.rows]
         v = v_measure_score(gold, pred) * 100
@@ -97,14 +103,18 @@ def bench_livedoor() -> None:
 
 def _planner_view(result, docs, title: str, top: int = 12) -> None:
     meta = result.meta
-    print(f"\n## {title}: {meta['n_documents']} opinions, vectoriser {meta['vectorizer']},"
-          f" {meta['n_topics']} topics, {sum(meta['timings_s'].values()):.1f} s")
+    print(
+        f"\n## {title}: {meta['n_documents']} opinions, vectoriser {meta['vectorizer']},"
+        f" {meta['n_topics']} topics, {sum(meta['timings_s'].values()):.1f} s"
+    )
     text = {d.id: d.text for d in docs}
     for c in result.topics[:top]:
         print(f"  {c.id:4s} {c.size:5d}  {c.label}  | {c.summary[:70]}")
         for s in [x for x in result.clusters if x.parent == c.id][:4]:
             print(f"        {s.id:6s} {s.size:5d}  {s.label}")
-    print(f"  duplicate groups: {len(result.duplicate_groups)} ({meta['n_in_duplicate_groups']} opinions)")
+    print(
+        f"  duplicate groups: {len(result.duplicate_groups)} ({meta['n_in_duplicate_groups']} opinions)"
+    )
     for g in result.duplicate_groups[:5]:
         print(f"    {g.id} {g.kind:5s} x{g.size}: {text[g.representative][:60]!r}")
 
@@ -117,7 +127,9 @@ def bench_aipubcom() -> None:
     theirs = {str(r["id"]): r["dup_cluster"] for r in rows if r["dup_cluster"] is not None}
     ours = {m: g.id for g in result.duplicate_groups for m in g.members}
     n_their = len(set(theirs.values()))
-    print(f"  SOURCE groups: {n_their} groups, {len(theirs)} comments; ours: {len(result.duplicate_groups)} groups, {len(ours)} comments")
+    print(
+        f"  SOURCE groups: {n_their} groups, {len(theirs)} comments; ours: {len(result.duplicate_groups)} groups, {len(ours)} comments"
+    )
     # pairwise agreement on "same group" among all comments
     ids = [d.id for d in docs]
     t_lab = [theirs.get(i, f"s{i}") for i in ids]
@@ -125,8 +137,10 @@ def bench_aipubcom() -> None:
     t_pairs = _pairs(t_lab)
     o_pairs = _pairs(o_lab)
     inter = len(t_pairs & o_pairs)
-    print(f"  same-group pairs: precision {inter / max(len(o_pairs), 1):.3f}, recall {inter / max(len(t_pairs), 1):.3f}"
-          f"  ARI {adjusted_rand_score(t_lab, o_lab):.3f}")
+    print(
+        f"  same-group pairs: precision {inter / max(len(o_pairs), 1):.3f}, recall {inter / max(len(t_pairs), 1):.3f}"
+        f"  ARI {adjusted_rand_score(t_lab, o_lab):.3f}"
+    )
     recovered = 0
     for g in set(theirs.values()):
         members = [i for i, v in theirs.items() if v == g]
@@ -140,7 +154,9 @@ def _pairs(labels: list[str]) -> set[tuple[int, int]]:
     groups: dict[str, list[int]] = {}
     for i, g in enumerate(labels):
         groups.setdefault(g, []).append(i)
-    return {(a, b) for m in groups.values() if len(m) > 1 for k, a in enumerate(m) for b in m[k + 1 :]}
+    return {
+        (a, b) for m in groups.values() if len(m) > 1 for k, a in enumerate(m) for b in m[k + 1 :]
+    }
 
 
 def _plan() -> tuple[list, dict]:
@@ -153,15 +169,21 @@ def bench_covid(skip_quality: bool) -> None:
     rows = jsonl("covid19-concerns-2020.jsonl")
     docs = [Document(r["opinion_id"], r["text"], {"round": str(r["round"])}) for r in rows]
     specs, glossary = _plan()
-    result = run_pipeline(docs, ListeningConfig(vectorizer="auto", perspectives=specs, glossary=glossary))
+    result = run_pipeline(
+        docs, ListeningConfig(vectorizer="auto", perspectives=specs, glossary=glossary)
+    )
     _planner_view(result, docs, "covid19-concerns-2020 (1,369 survey answers)")
     counts = Counter(p for r in result.rows for p in r.perspectives)
-    print(f"  perspectives: {dict(sorted(counts.items()))}, cross-sector {len(result.cross_sector)}")
+    print(
+        f"  perspectives: {dict(sorted(counts.items()))}, cross-sector {len(result.cross_sector)}"
+    )
     if not LABELS.exists():
         print(f"\n(perspective labels not found: {LABELS})")
         return
     labels = {r["id"]: r["label"] for r in csv.DictReader(LABELS.open(encoding="utf-8"))}
-    print(f"\n## perspective classification vs {len(labels)} hand labels (primary label; 'none' = no perspective)")
+    print(
+        f"\n## perspective classification vs {len(labels)} hand labels (primary label; 'none' = no perspective)"
+    )
     backends = ["fast"] + ([] if skip_quality else ["quality"])
     for backend in backends:
         vec = get_vectorizer(backend)
@@ -173,11 +195,14 @@ def bench_covid(skip_quality: bool) -> None:
         rng = np.random.default_rng(0)
         folds = np.array_split(rng.permutation(len(ids)), 5)
         predicted: dict[str, str] = {}
-        for k, fold in enumerate(folds):
+        for _k, fold in enumerate(folds):
             held = {ids[i] for i in fold}
             corrections = {i: [labels[i]] for i in ids if i not in held}
             res = run_pipeline(
-                docs, ListeningConfig(**base, corrections=corrections), vectors=vectors, vectorizer=vec
+                docs,
+                ListeningConfig(**base, corrections=corrections),
+                vectors=vectors,
+                vectorizer=vec,
             )
             predicted.update({r.id: _primary(r) for r in res.rows if r.id in held})
         _report(f"{backend} + corrections (5-fold)", predicted, labels)
@@ -200,7 +225,9 @@ def _report(name: str, predicted: dict[str, str], labels: dict[str, str]) -> Non
     acc = accuracy_score(y, p) * 100
     f1 = f1_score(y, p, average="macro", zero_division=0) * 100
     majority = Counter(y).most_common(1)[0]
-    print(f"  {name:32s} accuracy {acc:5.1f}  macro-F1 {f1:5.1f}  (n={len(ids)}; majority class {majority[0]} = {100 * majority[1] / len(y):.1f}%)")
+    print(
+        f"  {name:32s} accuracy {acc:5.1f}  macro-F1 {f1:5.1f}  (n={len(ids)}; majority class {majority[0]} = {100 * majority[1] / len(y):.1f}%)"
+    )
 
 
 def main() -> None:

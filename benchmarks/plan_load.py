@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -100,6 +101,23 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 120)
     raise SystemExit(f"the server did not answer {url} in {timeout} s")
 
 
+def group_cpu_seconds(pgid: int) -> float:
+    """User+system CPU seconds used so far by every live process in a process group."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[2]) == pgid:  # field 5 (pgrp), counted after the command name
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def run_wrk(base: str, duration: int, connections: int, threads: int, script: Path) -> dict:
     command = [
         "wrk",
@@ -136,7 +154,17 @@ def bench(database: str, args: argparse.Namespace, script: Path) -> dict:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [*machikoe(), "serve", "--port", str(port), "--workers", str(args.workers), "--no-task-worker"],
+        [
+            *machikoe(),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.server_threads),
+            "--no-task-worker",
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -145,7 +173,17 @@ def bench(database: str, args: argparse.Namespace, script: Path) -> dict:
     try:
         wait_ready(base + "/plan/", server)
         run_wrk(base, 3, args.connections, args.threads, script)  # warm every worker's caches
+        cpu_before = group_cpu_seconds(server.pid)
+        wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         result = run_wrk(base, args.duration, args.connections, args.threads, script)
+        wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        server_cpu = group_cpu_seconds(server.pid) - cpu_before
+        wrk_cpu = (wrk_after.ru_utime + wrk_after.ru_stime) - (
+            wrk_before.ru_utime + wrk_before.ru_stime
+        )
+        result["server_cpu_ms_per_request"] = 1000 * server_cpu / max(1, result["requests"])
+        result["wrk_cpu_ms_per_request"] = 1000 * wrk_cpu / max(1, result["requests"])
+        result["load_average_1min"] = os.getloadavg()[0]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -164,7 +202,10 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=20, help="seconds per database")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (one per core)")
+    parser.add_argument(
+        "--server-threads", type=int, default=4, help="threads per worker (gthread)"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk not found: apt-get install -y wrk")
@@ -173,14 +214,26 @@ def main() -> None:
     script.write_text(LUA % ", ".join(f'"{p}"' for p in PATHS))
     databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     results = [bench(db, args, script) for db in databases]
-    print(f"plan pages: {len(PATHS)} URLs, half in こどもモード; {args.connections} connections, "
-          f"{args.duration} s, gunicorn {args.workers} sync workers, {os.cpu_count()} CPUs")
-    print(f"{'database':<10}{'req/s':>9}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    print(
+        f"plan pages: {len(PATHS)} URLs, half in こどもモード; {args.connections} connections, "
+        f"{args.duration} s, gunicorn {args.workers} workers × {args.server_threads} threads, "
+        f"{os.cpu_count()} CPUs"
+    )
+    print(
+        f"{'database':<10}{'req/s':>9}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        f"{'server CPU ms/req':>19}{'wrk CPU ms/req':>16}{'load avg':>10}"
+    )
     for r in results:
         print(
             f"{r['database']:<10}{r['requests_per_s']:>9.0f}{r['p50_ms']:>9.1f}"
             f"{r['p90_ms']:>9.1f}{r['p99_ms']:>9.1f}{r['errors']:>8}"
+            f"{r['server_cpu_ms_per_request']:>19.2f}{r['wrk_cpu_ms_per_request']:>16.2f}"
+            f"{r['load_average_1min']:>10.1f}"
         )
+    print(
+        "server CPU ms/req is independent of other load on the machine: "
+        f"{os.cpu_count()} CPUs / (server + wrk CPU per request) bounds the rate on an idle machine."
+    )
     (OUT / "plan_load.json").write_text(json.dumps(results, indent=2))
 
 

@@ -49,7 +49,9 @@ def _published_run(settings: Any, django_user_model: Any) -> AnalysisRun:
             )
         )
     Opinion.objects.bulk_create(opinions)
-    staff = django_user_model.objects.create_user("staff-b", password="pw-test-12345", is_staff=True)
+    staff = django_user_model.objects.create_user(
+        "staff-b", password="pw-test-12345", is_staff=True
+    )
     run = execute(services.start_analysis(staff, consultation, vectorizer="fast").pk)
     assert run.status == AnalysisRun.Status.SUCCEEDED, run.message
     services.set_published(staff, run, True)
@@ -106,7 +108,8 @@ def test_staff_start_and_watch_progress(
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", "staff-b")
     page.fill("input[name=password]", "pw-test-12345")
-    page.click("form button[type=submit], form input[type=submit]")
+    page.click("main form.form button[type=submit]")
+    page.wait_for_load_state()
     page.goto(f"{live_server.url}/listening/{run.consultation.slug}/")
     page.select_option("#id_vectorizer", "fast")
     page.click("#start-heading ~ form button[type=submit]")

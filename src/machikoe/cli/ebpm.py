@@ -29,7 +29,12 @@ def _fmt(value: float | None, digits: int = 1) -> str:
 
 @ebpm_app.command("evaluate")
 def evaluate_command(
-    indicators: Annotated[Path, typer.Argument(help="指標の CSV/xlsx（id, name, unit, direction, baseline_year, baseline_value, target_year, target_value）")],
+    indicators: Annotated[
+        Path,
+        typer.Argument(
+            help="指標の CSV/xlsx（id, name, unit, direction, baseline_year, baseline_value, target_year, target_value）"
+        ),
+    ],
     observations: Annotated[Path, typer.Argument(help="観測値の CSV/xlsx（id, year, value）")],
     year: Annotated[
         int | None, typer.Option("--year", help="必要値を求める年（既定: 今年）")
@@ -38,7 +43,10 @@ def evaluate_command(
         Path | None, typer.Option("--json", help="結果を JSON で書き出すファイル（- で標準出力）")
     ] = None,
     scheme: Annotated[
-        str, typer.Option(help="評価基準: default, osaka_lib_abcd, sano_points, tama_prorata, pace_oss, nagayo_s_a_b_c")
+        str,
+        typer.Option(
+            help="評価基準: default, osaka_lib_abcd, sano_points, tama_prorata, pace_oss, nagayo_s_a_b_c"
+        ),
     ] = "default",
     thresholds: Annotated[
         str | None, typer.Option(help="独自の閾値（例: A:100,B:80,C:50,D）。--scheme より優先")
@@ -134,14 +142,19 @@ def import_command(
     file: Annotated[Path, typer.Argument(help="CSV（UTF-8/BOM付き/Shift_JIS）または xlsx")],
     layout: Annotated[
         str,
-        typer.Option(help="形式: auto, indicators, observations, setagaya_indicators, tokyo23_kurashi, waiting_children"),
+        typer.Option(
+            help="形式: auto, indicators, observations, setagaya_indicators, tokyo23_kurashi, waiting_children"
+        ),
     ] = "auto",
     municipality: Annotated[
         str, typer.Option(help="統計表から取り込む自治体（くらしと統計・待機児童）")
     ] = "世田谷区",
     revisions: Annotated[
         bool,
-        typer.Option("--revisions", help="同じ年の値が重複する行を、後の行による改定として取り込む（履歴は残ります）"),
+        typer.Option(
+            "--revisions",
+            help="同じ年の値が重複する行を、後の行による改定として取り込む（履歴は残ります）",
+        ),
     ] = False,
 ) -> None:
     """指標・観測値のファイルを取り込みます。1か所でも誤りがあれば何も取り込みません。"""

@@ -34,6 +34,10 @@ def register(app: typer.Typer) -> None:
         host: Annotated[str, typer.Option(help="待ち受けるアドレス")] = "127.0.0.1",
         port: Annotated[int, typer.Option(help="待ち受けるポート")] = 8000,
         workers: Annotated[int, typer.Option(help="ワーカー数（0 で自動）")] = 0,
+        threads: Annotated[
+            int,
+            typer.Option(help="ワーカーあたりのスレッド数（2 以上で gthread、keep-alive 有効）"),
+        ] = 4,
         demo: Annotated[bool, typer.Option(help="デモデータを読み込む（空のときのみ）")] = False,
         task_worker: Annotated[
             bool, typer.Option(help="バックグラウンド処理（分析など）のワーカーも起動する")
@@ -44,13 +48,13 @@ def register(app: typer.Typer) -> None:
         from django.core.management import call_command
 
         call_command("collectstatic", interactive=False, verbosity=0)
-        worker_count = workers or max(2, multiprocessing.cpu_count() * 2)
+        worker_count = workers or max(2, multiprocessing.cpu_count())
         worker_process = _start_task_worker() if task_worker else None
         console.print(
             f"[bold green]まちの声を http://{host}:{port}/ で配信します[/]（Ctrl+C で停止）"
         )
         try:
-            _run_gunicorn(host, port, worker_count)
+            _run_gunicorn(host, port, worker_count, threads)
         finally:
             if worker_process is not None:
                 worker_process.terminate()
@@ -84,7 +88,7 @@ def _start_task_worker() -> Any:
     )
 
 
-def _run_gunicorn(host: str, port: int, workers: int) -> None:
+def _run_gunicorn(host: str, port: int, workers: int, threads: int = 1) -> None:
     from gunicorn.app.base import BaseApplication
 
     from machikoe.project.wsgi import application
@@ -93,6 +97,9 @@ def _run_gunicorn(host: str, port: int, workers: int) -> None:
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
+            if threads > 1:
+                self.cfg.set("worker_class", "gthread")
+                self.cfg.set("threads", threads)
             self.cfg.set("accesslog", None)
             self.cfg.set("timeout", 120)
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.core import signing
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from machikoe.core.errors import MachikoeError, NotAllowed
 from machikoe.deliberation import limits, selectors, services
@@ -85,9 +85,9 @@ def _participant(request: HttpRequest, conversation: Conversation, *, create: bo
     return services.participant_for(conversation, user=user, participant_id=pid, create=create)
 
 
-def _error(exc: MachikoeError) -> tuple[int, dict[str, Any]]:
+def _error(exc: MachikoeError) -> Status[dict[str, Any]]:
     status = {"forbidden": 403, "rate_limited": 429}.get(exc.code, 400)
-    return status, exc.to_dict()
+    return Status(status, exc.to_dict())
 
 
 @router.get("/conversations/{slug}", response={200: ConversationOut, 404: ErrorOut})

@@ -358,11 +358,12 @@ def export_polis(conversation: Conversation, folder: Path, actor: Actor) -> Path
         .values_list("participant_id", "statement_id", "value", "voted_at")
     ]
     result = analysis_for(conversation)
-    groups = {
-        int(k) if str(k).isdigit() else k: g for k, g in (result.get("participants") or {}).items()
-    }
     external = {str(p.pk): pid(p.pk) for p in people.values()}
-    polis_groups = {external[k]: g for k, g in groups.items() if str(k) in external}
+    polis_groups = {
+        external[str(k)]: g
+        for k, g in (result.get("participants") or {}).items()
+        if str(k) in external
+    }
     write_export(folder, comments, votes, polis_groups)
     audit.record(actor, "deliberation.export_polis", conversation, note=str(folder))
     return folder

@@ -12,7 +12,15 @@ class MilestoneInline(admin.TabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "section_code", "unit", "direction", "target_year", "illustrative")
+    list_display = (
+        "code",
+        "name",
+        "section_code",
+        "unit",
+        "direction",
+        "target_year",
+        "illustrative",
+    )
     list_filter = ("direction", "illustrative")
     search_fields = ("code", "name")
     inlines = [MilestoneInline]

@@ -21,9 +21,7 @@ MIDORI_2016_SOURCE = (
     "https://www.city.setagaya.lg.jp/mokuji/sumai/010/002/001/d00208112_d/fil/"
     "koudoukeikakugaiyoubann.txt"
 )
-WASTE_NAME = (
-    "区民1人1日あたりのごみ排出量（区で収集した可燃ごみ・不燃ごみ・粗大ごみの量）"
-)
+WASTE_NAME = "区民1人1日あたりのごみ排出量（区で収集した可燃ごみ・不燃ごみ・粗大ごみの量）"
 
 
 def _import(name: str, **kwargs: object) -> services.ImportResult:

@@ -73,7 +73,9 @@ def for_perspective(code: str, user: AbstractBaseUser | AnonymousUser) -> Eviden
     top = topic_counts.most_common(TOPICS_SHOWN)
     labels = {
         (c.run_id, c.key): c.label
-        for c in RunCluster.objects.filter(run_id__in={r for r, _ in dict(top)}, key__in={k for _, k in dict(top)})
+        for c in RunCluster.objects.filter(
+            run_id__in={r for r, _ in dict(top)}, key__in={k for _, k in dict(top)}
+        )
     }
     evidence.topics = [
         {

@@ -135,7 +135,9 @@ class ImportForm(forms.Form):
         choices=[("auto", "自動判定"), *[(name, name) for name in LAYOUTS]],
         initial="auto",
     )
-    municipality = forms.CharField(label="自治体（統計表の場合）", initial="世田谷区", max_length=20)
+    municipality = forms.CharField(
+        label="自治体（統計表の場合）", initial="世田谷区", max_length=20
+    )
     revisions = forms.BooleanField(
         label="同じ年の値が重複する行は、後の行による改定として取り込む（履歴は残ります）",
         required=False,

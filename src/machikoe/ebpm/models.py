@@ -11,7 +11,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from machikoe.analysis.ebpm import Direction, IndicatorSpec, Milestone, Observation as ObsPoint
+from machikoe.analysis.ebpm import Direction, IndicatorSpec, Milestone
+from machikoe.analysis.ebpm import Observation as ObsPoint
 
 
 class Indicator(models.Model):
@@ -57,6 +58,7 @@ class Indicator(models.Model):
                 | Q(baseline_year__isnull=True)
                 | Q(target_year__gt=models.F("baseline_year")),
                 name="ebpm_indicator_target_after_baseline",
+                violation_error_message="目標年は基準年より後にしてください。",
             )
         ]
 

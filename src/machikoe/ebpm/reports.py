@@ -15,7 +15,7 @@ import plotly
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from machikoe.analysis.ebpm import DEFAULT_SCHEME, GradingScheme, StatusThresholds
+from machikoe.analysis.ebpm import GradingScheme, StatusThresholds
 from machikoe.analysis.ebpm.formulas import FORMULAS
 from machikoe.ebpm import selectors
 
@@ -115,11 +115,13 @@ def evaluation_csv(views: list[selectors.IndicatorView]) -> bytes:
 def council_report_html(
     *,
     year: int | None = None,
-    scheme: GradingScheme = DEFAULT_SCHEME,
+    scheme: GradingScheme | None = None,
     thresholds: StatusThresholds | None = None,
 ) -> str:
     """One HTML file with every indicator, chart, table and formula; opens offline."""
     sections = selectors.plan_sections()
+    scheme = scheme or selectors.configured_scheme()
+    thresholds = thresholds or selectors.configured_thresholds()
     views = selectors.evaluated(year=year, scheme=scheme, thresholds=thresholds, sections=sections)
     figures: dict[str, Any] = {f"fig-{v.indicator.pk}": v.figure() for v in views}
     context = {
@@ -127,6 +129,7 @@ def council_report_html(
         "totals": selectors.status_totals(views),
         "formulas": FORMULAS,
         "scheme": scheme,
+        "thresholds": thresholds,
         "year": year or _dt.date.today().year,
         "generated_at": timezone.localtime(),
         "logic": selectors.logic_model(sections),

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from machikoe.analysis.ebpm import (
@@ -19,13 +20,27 @@ from machikoe.analysis.ebpm import (
     Evaluation,
     GradingScheme,
     IndicatorSpec,
-    Observation as ObsPoint,
     Status,
     StatusThresholds,
     evaluate,
+    get_scheme,
+)
+from machikoe.analysis.ebpm import (
+    Observation as ObsPoint,
 )
 from machikoe.analysis.ebpm.chart import figure
 from machikoe.ebpm.models import Indicator, Measure, Observation
+
+
+def configured_thresholds() -> StatusThresholds:
+    """見込み thresholds: settings.MACHIKOE_EBPM_STATUS_THRESHOLDS = (likely, unlikely)."""
+    likely, unlikely = getattr(settings, "MACHIKOE_EBPM_STATUS_THRESHOLDS", (0.7, 0.3))
+    return StatusThresholds(float(likely), float(unlikely))
+
+
+def configured_scheme() -> GradingScheme:
+    """The default grading scheme: settings.MACHIKOE_EBPM_GRADING_SCHEME (a preset id)."""
+    return get_scheme(getattr(settings, "MACHIKOE_EBPM_GRADING_SCHEME", DEFAULT_SCHEME.id))
 
 
 @dataclass(frozen=True)
@@ -128,7 +143,7 @@ class IndicatorView:
 def evaluated(
     *,
     year: int | None = None,
-    scheme: GradingScheme = DEFAULT_SCHEME,
+    scheme: GradingScheme | None = None,
     thresholds: StatusThresholds | None = None,
     queryset: QuerySet[Indicator] | None = None,
     sections: dict[str, SectionInfo] | None = None,
@@ -136,6 +151,8 @@ def evaluated(
     """Every indicator with its evaluation (the maths never raises here: errors are shown)."""
     year = year if year is not None else _dt.date.today().year
     sections = plan_sections() if sections is None else sections
+    scheme = scheme or configured_scheme()
+    thresholds = thresholds or configured_thresholds()
     views = []
     for indicator in queryset if queryset is not None else indicators():
         spec = indicator.spec()
@@ -194,7 +211,9 @@ def status_totals(views: list[IndicatorView]) -> list[tuple[Status, int]]:
 def observation_history(indicator: Indicator) -> list[Observation]:
     """All rows, current and superseded, newest period first, for the revision history."""
     return list(
-        indicator.observations.select_related("supersedes").order_by("-year", "-month", "-recorded_at", "-id")
+        indicator.observations.select_related("supersedes").order_by(
+            "-year", "-month", "-recorded_at", "-id"
+        )
     )
 
 
@@ -212,7 +231,9 @@ def logic_model(sections: dict[str, SectionInfo] | None = None) -> LogicModel:
     sections = plan_sections() if sections is None else sections
     all_indicators = list(
         Indicator.objects.prefetch_related(
-            Prefetch("measures", queryset=Measure.objects.prefetch_related("outputs").order_by("code"))
+            Prefetch(
+                "measures", queryset=Measure.objects.prefetch_related("outputs").order_by("code")
+            )
         ).order_by("section_code", "order", "code")
     )
     measures = list(

@@ -111,19 +111,23 @@ def save_indicator(
     creating = indicator is None
     target = Indicator() if indicator is None else indicator
     before = None if creating else {**snapshot(target), "milestones": _milestone_list(target)}
-    if not creating and "unit" in data and target.observations.exists():
-        if normalise_unit(str(data["unit"])) != normalise_unit(target.unit):
-            raise ValidationFailed(
-                f"観測値が登録済みのため、単位（{target.unit}）は変えられません。新しい指標として登録してください。",
-                field="unit",
-            )
+    changes_unit = "unit" in data and normalise_unit(str(data["unit"])) != normalise_unit(
+        target.unit
+    )
+    if not creating and changes_unit and target.observations.exists():
+        raise ValidationFailed(
+            f"観測値が登録済みのため、単位（{target.unit}）は変えられません。新しい指標として登録してください。",
+            field="unit",
+        )
     for key in data:
         if key not in INDICATOR_FIELDS:
             raise ValidationFailed(f"項目「{key}」は指標にありません。", field=key)
     # Validate a copy first so a refused edit leaves the caller's instance untouched.
     candidate = Indicator(**{f: data.get(f, getattr(target, f)) for f in INDICATOR_FIELDS})
-    chosen = list(milestones) if milestones is not None else (
-        [] if creating else [Milestone(m.year, m.value) for m in target.milestones.all()]
+    chosen = (
+        list(milestones)
+        if milestones is not None
+        else ([] if creating else [Milestone(m.year, m.value) for m in target.milestones.all()])
     )
     _validate_indicator(candidate, chosen)
     if Indicator.objects.filter(code=candidate.code).exclude(pk=target.pk).exists():
@@ -211,7 +215,13 @@ def withdraw_observation(actor: Actor, observation: Observation) -> None:
         if previous is not None:
             previous.is_current = True
             previous.save(update_fields=["is_current"])
-        record(actor, "ebpm.observation.withdraw", observation, before=before, after=snapshot(observation))
+        record(
+            actor,
+            "ebpm.observation.withdraw",
+            observation,
+            before=before,
+            after=snapshot(observation),
+        )
 
 
 # ----------------------------------------------------------------------------- measures
@@ -271,9 +281,7 @@ def save_measure(
 def _measure_snapshot(measure: Measure) -> dict[str, Any]:
     data = snapshot(measure)
     data["indicators"] = sorted(measure.indicators.values_list("code", flat=True))
-    data["outputs"] = [
-        [o.name, o.unit, o.year, o.value] for o in measure.outputs.all()
-    ]
+    data["outputs"] = [[o.name, o.unit, o.year, o.value] for o in measure.outputs.all()]
     return data
 
 
@@ -362,7 +370,8 @@ def import_file(
             )
     except IntegrityError as exc:
         raise ImportFailed(
-            f"データベースへの書き込みに失敗したため、何も取り込んでいません（{exc}）。", file=filename
+            f"データベースへの書き込みに失敗したため、何も取り込んでいません（{exc}）。",
+            file=filename,
         ) from exc
     return result
 

@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from machikoe.analysis.ebpm import (
-    DEFAULT_SCHEME,
     PRESETS,
     UNSUPPORTED_SCHEMES,
     GradingScheme,
@@ -44,7 +43,7 @@ def _options(request: HttpRequest) -> tuple[int, GradingScheme]:
         year = this_year
     if not MIN_YEAR <= year <= MAX_YEAR:
         year = this_year
-    scheme = PRESETS.get(request.GET.get("scheme", ""), DEFAULT_SCHEME)
+    scheme = PRESETS.get(request.GET.get("scheme", "")) or selectors.configured_scheme()
     return year, scheme
 
 
@@ -56,6 +55,7 @@ def _common(request: HttpRequest) -> dict[str, Any]:
         "schemes": list(PRESETS.values()),
         "unsupported_schemes": UNSUPPORTED_SCHEMES,
         "formulas": FORMULAS,
+        "thresholds": selectors.configured_thresholds(),
         "is_staff": is_staff(request.user),
         "query": request.GET.urlencode(),
     }
@@ -145,7 +145,9 @@ def manage(request: HttpRequest) -> HttpResponse:
         "ebpm/manage.html",
         {
             "indicators": Indicator.objects.order_by("section_code", "order", "code"),
-            "measures": Measure.objects.prefetch_related("indicators").order_by("section_code", "code"),
+            "measures": Measure.objects.prefetch_related("indicators").order_by(
+                "section_code", "code"
+            ),
             "import_form": ImportForm(),
         },
     )
@@ -208,7 +210,9 @@ def observation_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "観測値を登録しました（同じ年の値があれば改定として記録）。")
             return redirect("ebpm:indicator", pk=indicator.pk)
     return render(
-        request, "ebpm/form.html", {"form": form, "object": None, "kind": "観測値", "indicator": indicator}
+        request,
+        "ebpm/form.html",
+        {"form": form, "object": None, "kind": "観測値", "indicator": indicator},
     )
 
 
@@ -242,7 +246,9 @@ def measure_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             messages.success(request, "施策・事業を保存しました。")
             return redirect("ebpm:logic_model")
-    return render(request, "ebpm/form.html", {"form": form, "object": measure, "kind": "施策・事業"})
+    return render(
+        request, "ebpm/form.html", {"form": form, "object": measure, "kind": "施策・事業"}
+    )
 
 
 @staff_required

@@ -47,7 +47,9 @@ def apply_merge(run: AnalysisRun, source: str, target: str) -> None:
         RunRow.objects.filter(run=run, subtopic=source).update(
             subtopic=target, topic=dst.parent_key
         )
-    reps = list(dst.representatives) + [r for r in src.representatives if r not in dst.representatives]
+    reps = list(dst.representatives) + [
+        r for r in src.representatives if r not in dst.representatives
+    ]
     keywords = list(dst.keywords) + [k for k in src.keywords if k not in dst.keywords]
     RunCluster.objects.filter(pk=dst.pk).update(representatives=reps, keywords=keywords[:15])
     RunCluster.objects.filter(pk=src.pk).update(merged_into=target)
@@ -63,7 +65,9 @@ def apply_move(run: AnalysisRun, opinion_id: int, target: str) -> None:
     else:
         row.topic, row.subtopic = dst.parent_key, target
     row.save(update_fields=["topic", "subtopic"])
-    for c in RunCluster.objects.filter(run=run, key__in=old).exclude(key__in=[target, dst.parent_key]):
+    for c in RunCluster.objects.filter(run=run, key__in=old).exclude(
+        key__in=[target, dst.parent_key]
+    ):
         rid = str(opinion_id)
         if rid in [str(r) for r in c.representatives]:
             c.representatives = [r for r in c.representatives if str(r) != rid]
@@ -138,7 +142,9 @@ def replay(run: AnalysisRun, edits: list[TopicEdit]) -> list[dict[str, Any]]:
         p = edit.payload
         applied = False
         if edit.kind == TopicEdit.Kind.RENAME:
-            key = match(run, p.get("members", []), topic_level=_level(edit.run_id, p.get("key", "")))
+            key = match(
+                run, p.get("members", []), topic_level=_level(edit.run_id, p.get("key", ""))
+            )
             if key is not None:
                 apply_rename(run, key, p["label"])
                 applied = True
@@ -153,10 +159,7 @@ def replay(run: AnalysisRun, edits: list[TopicEdit]) -> list[dict[str, Any]]:
             level = _level(edit.run_id, p.get("target", ""))
             dst = match(run, p.get("target_members", []), topic_level=level)
             opinion_id = p.get("opinion")
-            if (
-                dst is not None
-                and RunRow.objects.filter(run=run, opinion_id=opinion_id).exists()
-            ):
+            if dst is not None and RunRow.objects.filter(run=run, opinion_id=opinion_id).exists():
                 apply_move(run, int(opinion_id), dst)
                 applied = True
         report.append({"edit": edit.pk, "kind": edit.kind, "applied": applied})

@@ -17,7 +17,7 @@ from django.utils import timezone
 from machikoe.core.errors import MachikoeError
 from machikoe.listening import editing, vectors
 from machikoe.listening.models import AnalysisRun, RunCluster, RunRow, TopicEdit
-from machikoe.listening.perspectives import perspective_specs
+from machikoe.listening.perspectives import plan_inputs
 from machikoe.participation.models import YOUTH_AGE_BANDS, Channel, Opinion
 
 logger = logging.getLogger(__name__)
@@ -113,7 +113,6 @@ def _fail(run: AnalysisRun, message: str) -> None:
 
 def _analyse(run: AnalysisRun, progress: Progress) -> tuple[Any, str]:
     from machikoe.analysis.listening import ListeningConfig, run_pipeline
-
     from machikoe.listening.services import corrections_for
 
     docs, _ = documents_for(run)
@@ -121,9 +120,10 @@ def _analyse(run: AnalysisRun, progress: Progress) -> tuple[Any, str]:
         raise MachikoeError("分析できる意見がありません（対象の状態の意見が 0 件です）。")
     settings: dict[str, Any] = dict(run.config)
     settings["corrections"] = corrections_for(run.consultation)
-    specs = perspective_specs(run.consultation)
+    specs, glossary = plan_inputs(run.consultation)
     if specs:
         settings["perspectives"] = specs
+        settings["glossary"] = glossary
     settings["random_state"] = settings.get("random_state", 0)
     budget = float(settings.get("time_budget_s", 60.0))
     name, matrix = _cached_vectors(docs, str(settings.get("vectorizer", "auto")), budget, progress)
@@ -173,8 +173,8 @@ def _cached_vectors(
 def _store(run: AnalysisRun, result: Any, vectorizer_name: str) -> None:
     data = result.to_dict()
     youth = set(YOUTH_AGE_BANDS)
-    opinion_attrs = {
-        op["id"]: op
+    opinion_attrs: dict[int, dict[str, Any]] = {
+        op["id"]: dict(op)
         for op in Opinion.objects.filter(
             consultation_id=run.consultation_id, status__in=run.statuses
         ).values("id", "age_band", "district", "channel")
@@ -202,7 +202,7 @@ def _store(run: AnalysisRun, result: Any, vectorizer_name: str) -> None:
         for r in data["rows"]:
             if r.get("topic") is None:
                 continue
-            attrs = opinion_attrs.get(int(r["id"]), {})
+            attrs: dict[str, Any] = opinion_attrs.get(int(r["id"]), {})
             rows.append(
                 RunRow(
                     run=run,

@@ -106,9 +106,7 @@ class RunCluster(models.Model):
         verbose_name = "トピック"
         verbose_name_plural = "トピック"
         ordering = ["position", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["run", "key"], name="listening_cluster_key")
-        ]
+        constraints = [models.UniqueConstraint(fields=["run", "key"], name="listening_cluster_key")]
 
     def __str__(self) -> str:
         return self.label

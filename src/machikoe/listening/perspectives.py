@@ -1,8 +1,8 @@
-"""The plan's perspectives (V1–V6 and their sub-items) as the library's classifier wants them.
+"""The plan's perspectives (V1–V6 and their sub-items) and glossary, for the classifier.
 
-Read from the plan version the consultation is about (or the newest one); the titles of the
-sub-items and the glossary's definitions of terms they use are the zero-shot text. When no
-plan is loaded, the plan app's packaged data file (the seed's perspectives) is used.
+Read from the plan version the consultation is about (or the newest one) and turned into
+the plan data file's layout, so the library's `perspectives_from_plan` reads the database
+and the packaged file (used when no plan is loaded) the same way.
 """
 
 from __future__ import annotations
@@ -13,8 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from machikoe.participation.models import Consultation
-from machikoe.plan.models import PlanVersion, Section
+from machikoe.plan.models import GlossaryTerm, PlanVersion, Section
 
+PLAN_FILE = (
+    Path(__file__).resolve().parent.parent / "plan" / "data" / "setagaya_next_basic_plan.json"
+)
 FALLBACK_TITLES = {
     "V1": "コロナ禍からの復興・物価高騰等から区民生活と区内経済を守る",
     "V2": "誰もが住み慣れた地域で安心して暮らすことができる社会",
@@ -31,82 +34,60 @@ def _version(consultation: Consultation | None) -> PlanVersion | None:
     return PlanVersion.objects.order_by("-created_at", "-id").first()
 
 
-def perspective_specs(consultation: Consultation | None) -> list[dict[str, Any]]:
-    """[{code, title, text, parent}] for V1..V6 and sub-items; [] when no plan is loaded."""
-    version = _version(consultation)
-    if version is None:
-        return _packaged_specs()
-    sections = list(
-        Section.objects.filter(version=version, kind__in=[Section.Kind.PERSPECTIVE, Section.Kind.ITEM])
-        .select_related("parent")
-        .order_by("order", "id")
-    )
-    tops = [s for s in sections if s.kind == Section.Kind.PERSPECTIVE]
-    if not tops:
-        return _packaged_specs()
-    specs: list[dict[str, Any]] = []
-    for top in tops:
-        items = [s for s in sections if s.parent_id == top.pk and s.kind == Section.Kind.ITEM]
-        specs.append(
-            {
-                "code": top.code,
-                "title": top.title,
-                "text": "\n".join([top.title, top.body, *(i.title for i in items)]).strip(),
-            }
+def _plan_from_db(version: PlanVersion) -> dict[str, Any]:
+    sections = list(Section.objects.filter(version=version).order_by("order", "id"))
+    nodes: dict[int, dict[str, Any]] = {
+        s.pk: {
+            "code": s.code,
+            "kind": s.kind,
+            "title": s.title,
+            "alt_title": s.alt_title,
+            "body": s.body,
+            "children": [],
+        }
+        for s in sections
+    }
+    roots = []
+    for s in sections:
+        if s.parent_id in nodes:
+            nodes[s.parent_id]["children"].append(nodes[s.pk])
+        else:
+            roots.append(nodes[s.pk])
+    glossary = [
+        {"term": term, "definition": definition}
+        for term, definition in GlossaryTerm.objects.filter(version=version).values_list(
+            "term", "definition"
         )
-        for item in items:
-            specs.append(
-                {
-                    "code": item.code,
-                    "title": item.title,
-                    "text": "\n".join([item.title, item.body]).strip(),
-                    "parent": top.code,
-                }
-            )
-    return specs
-
-
-PLAN_FILE = Path(__file__).resolve().parent.parent / "plan" / "data" / "setagaya_next_basic_plan.json"
+    ]
+    return {"sections": roots, "glossary": glossary}
 
 
 @lru_cache(maxsize=1)
-def _packaged_specs_cached() -> tuple[tuple[tuple[str, Any], ...], ...]:
+def _packaged_plan() -> str:
     try:
-        data = json.loads(PLAN_FILE.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return ()
-    specs: list[dict[str, Any]] = []
-
-    def walk(sections: list[dict[str, Any]]) -> None:
-        for section in sections:
-            if section.get("kind") == "perspective":
-                items = [c for c in section.get("children", []) if c.get("kind") == "item"]
-                title = str(section.get("title", ""))
-                specs.append(
-                    {
-                        "code": section["code"],
-                        "title": title,
-                        "text": "\n".join([title, *(str(i.get("title", "")) for i in items)]),
-                    }
-                )
-                for item in items:
-                    specs.append(
-                        {
-                            "code": item["code"],
-                            "title": str(item.get("title", "")),
-                            "text": str(item.get("title", "")),
-                            "parent": section["code"],
-                        }
-                    )
-            else:
-                walk(section.get("children", []))
-
-    walk(data.get("sections", []))
-    return tuple(tuple(sorted(s.items())) for s in specs)
+        return PLAN_FILE.read_text(encoding="utf-8")
+    except OSError:
+        return "{}"
 
 
-def _packaged_specs() -> list[dict[str, Any]]:
-    return [dict(s) for s in _packaged_specs_cached()]
+def plan_inputs(consultation: Consultation | None) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """(perspective specs as dicts, glossary) for `ListeningConfig`."""
+    from machikoe.analysis.listening.plan_data import perspectives_from_plan
+
+    version = _version(consultation)
+    specs: list[Any] = []
+    glossary: dict[str, str] = {}
+    if version is not None:
+        specs, glossary = perspectives_from_plan(_plan_from_db(version))
+    if not specs:
+        specs, glossary = perspectives_from_plan(json.loads(_packaged_plan()))
+    return [
+        {"code": s.code, "title": s.title, "text": s.text, "parent": s.parent} for s in specs
+    ], glossary
+
+
+def perspective_specs(consultation: Consultation | None) -> list[dict[str, Any]]:
+    return plan_inputs(consultation)[0]
 
 
 def perspective_titles(consultation: Consultation | None) -> dict[str, str]:

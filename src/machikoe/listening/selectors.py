@@ -1,7 +1,8 @@
 """Reads of the listening app: which runs a visitor may see, and the report's figures.
 
 Public visitors see published runs only; staff see every run. Opinion text is always the
-masked text (`Opinion.masked_body`). Filters by attribute come from GET parameters and are
+masked text (`Opinion.masked_body`), and not even that once moderation has hidden the
+opinion after the analysis (it still counts, its words are no longer shown). Filters by attribute come from GET parameters and are
 validated against the participation app's choices, so a page works without JavaScript.
 """
 
@@ -23,6 +24,7 @@ from machikoe.participation.models import AgeBand, Channel, Consultation, Distri
 
 User = AbstractBaseUser | AnonymousUser
 MAX_MAP_POINTS = 5000
+HIDDEN_TEXT = "（非公開になった意見）"
 AGE_NAMES = {c.value: str(c.label) for c in AgeBand}
 REPRESENTATIVES_SHOWN = 5
 
@@ -49,7 +51,9 @@ class Filters:
 
     def apply(self, rows: QuerySet[RunRow]) -> QuerySet[RunRow]:
         for name, value in self.values.items():
-            rows = rows.filter(youth=value == "1") if name == "youth" else rows.filter(**{name: value})
+            rows = (
+                rows.filter(youth=value == "1") if name == "youth" else rows.filter(**{name: value})
+            )
         return rows
 
     @property
@@ -140,7 +144,7 @@ def topic_table(run: AnalysisRun, filters: Filters) -> list[dict[str, Any]]:
             subs.setdefault(c.parent_key, []).append(
                 {"cluster": c, "count": sub_counts.get(c.key, 0)}
             )
-    topics = [
+    topics: list[dict[str, Any]] = [
         {
             "cluster": c,
             "count": topic_counts.get(c.key, 0),
@@ -161,11 +165,15 @@ def map_points(run: AnalysisRun, filters: Filters) -> dict[str, Any]:
     total = rows.count()
     step = max(1, -(-total // MAX_MAP_POINTS))
     labels = {c.key: c.label for c in live_clusters(run) if c.is_topic}
-    picked = rows.order_by("id").values_list("x", "y", "topic", "opinion__masked_body")
+    picked = rows.order_by("id").values_list(
+        "x", "y", "topic", "opinion__masked_body", "opinion__status"
+    )
     series: dict[str, dict[str, list[Any]]] = {}
-    for i, (x, y, topic, text) in enumerate(picked.iterator(chunk_size=2000)):
+    for i, (x, y, topic, text, status) in enumerate(picked.iterator(chunk_size=2000)):
         if i % step:
             continue
+        if status == Opinion.Status.HIDDEN:
+            text = HIDDEN_TEXT
         s = series.setdefault(topic, {"x": [], "y": [], "text": []})
         s["x"].append(round(x, 4))
         s["y"].append(round(y, 4))
@@ -217,9 +225,7 @@ def perspective_table(run: AnalysisRun, filters: Filters) -> list[dict[str, Any]
     ]
 
 
-def opinions_of(
-    run: AnalysisRun, rows: QuerySet[RunRow], limit: int = 50
-) -> list[dict[str, Any]]:
+def opinions_of(run: AnalysisRun, rows: QuerySet[RunRow], limit: int = 50) -> list[dict[str, Any]]:
     """Rows with their masked text (one query)."""
     return [
         {
@@ -232,7 +238,9 @@ def opinions_of(
             "duplicate_group": r.duplicate_group,
             "age_band": AGE_NAMES.get(r.age_band, ""),
         }
-        for r in rows.select_related("opinion").only(
+        for r in rows.exclude(opinion__status=Opinion.Status.HIDDEN)
+        .select_related("opinion")
+        .only(
             "opinion_id",
             "perspectives",
             "topic",
@@ -245,7 +253,9 @@ def opinions_of(
     ]
 
 
-def representatives(run: AnalysisRun, cluster: RunCluster, filters: Filters) -> list[dict[str, Any]]:
+def representatives(
+    run: AnalysisRun, cluster: RunCluster, filters: Filters
+) -> list[dict[str, Any]]:
     ids = [int(r) for r in cluster.representatives if str(r).isdigit()]
     rows = filters.apply(RunRow.objects.filter(run=run, opinion_id__in=ids))
     found = {o["opinion_id"]: o for o in opinions_of(run, rows, limit=len(ids) or 1)}
@@ -255,15 +265,23 @@ def representatives(run: AnalysisRun, cluster: RunCluster, filters: Filters) -> 
 def breakdown(rows: QuerySet[RunRow], attribute: str) -> list[dict[str, Any]]:
     """Counts by one attribute, with its Japanese names."""
     _, choices = FILTER_CHOICES[attribute]
-    names = dict(choices)
     counts = dict(rows.values_list(attribute).annotate(n=Count("id")).values_list(attribute, "n"))
     total = sum(counts.values()) or 1
     out = []
     for value, name in choices:
         if counts.get(value):
-            out.append({"value": value, "name": name, "count": counts[value], "share": counts[value] / total})
+            out.append(
+                {
+                    "value": value,
+                    "name": name,
+                    "count": counts[value],
+                    "share": counts[value] / total,
+                }
+            )
     if counts.get(""):
-        out.append({"value": "", "name": "未回答", "count": counts[""], "share": counts[""] / total})
+        out.append(
+            {"value": "", "name": "未回答", "count": counts[""], "share": counts[""] / total}
+        )
     return out
 
 
@@ -271,13 +289,22 @@ def youth_breakdown(rows: QuerySet[RunRow]) -> list[dict[str, Any]]:
     counts = dict(rows.values_list("youth").annotate(n=Count("id")).values_list("youth", "n"))
     total = sum(counts.values()) or 1
     return [
-        {"name": "子ども・若者", "count": counts.get(True, 0), "share": counts.get(True, 0) / total},
+        {
+            "name": "子ども・若者",
+            "count": counts.get(True, 0),
+            "share": counts.get(True, 0) / total,
+        },
         {"name": "それ以外", "count": counts.get(False, 0), "share": counts.get(False, 0) / total},
     ]
 
 
-def comparisons(run: AnalysisRun, *, attribute: str | None = None, topic: str | None = None,
-                significant_only: bool = False) -> list[dict[str, Any]]:
+def comparisons(
+    run: AnalysisRun,
+    *,
+    attribute: str | None = None,
+    topic: str | None = None,
+    significant_only: bool = False,
+) -> list[dict[str, Any]]:
     labels = {c.key: c.label for c in live_clusters(run)}
     out = []
     for c in run.extras.get("comparisons", []):
@@ -299,9 +326,18 @@ def comparisons(run: AnalysisRun, *, attribute: str | None = None, topic: str | 
 def duplicate_groups(run: AnalysisRun) -> list[dict[str, Any]]:
     groups = sorted(run.extras.get("duplicate_groups", []), key=lambda g: -int(g.get("size", 0)))
     reps = [int(g["representative"]) for g in groups if str(g.get("representative", "")).isdigit()]
-    texts = dict(Opinion.objects.filter(pk__in=reps).values_list("pk", "masked_body"))
+    texts = dict(
+        Opinion.objects.filter(pk__in=reps)
+        .exclude(status=Opinion.Status.HIDDEN)
+        .values_list("pk", "masked_body")
+    )
     return [
-        {**g, "text": texts.get(int(g["representative"]), "") if str(g.get("representative", "")).isdigit() else ""}
+        {
+            **g,
+            "text": texts.get(int(g["representative"]), "")
+            if str(g.get("representative", "")).isdigit()
+            else "",
+        }
         for g in groups
     ]
 
@@ -319,7 +355,5 @@ def _names(attribute: str, group: str) -> tuple[str, str]:
 def youth_comparisons(run: AnalysisRun) -> list[dict[str, Any]]:
     """The library's youth-versus-others tests (its attribute naming, whatever it is)."""
     return [
-        c
-        for c in comparisons(run)
-        if c.get("attribute") == "youth" or c.get("group") == "youth"
+        c for c in comparisons(run) if c.get("attribute") == "youth" or c.get("group") == "youth"
     ]

@@ -232,9 +232,7 @@ def move_opinion(actor: User | None, run: AnalysisRun, opinion_id: int, target: 
             payload=payload,
             created_by=_user(actor),
         )
-        audit.record(
-            actor, "listening.move_opinion", row, before=before, after=audit.snapshot(row)
-        )
+        audit.record(actor, "listening.move_opinion", row, before=before, after=audit.snapshot(row))
         audit.record(actor, "listening.topic_edit", edit, after=audit.snapshot(edit))
 
 

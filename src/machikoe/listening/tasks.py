@@ -22,9 +22,7 @@ def vectorize_opinions(opinion_ids: list[int]) -> int:
     from machikoe.listening import vectors
     from machikoe.participation.models import Opinion
 
-    texts = list(
-        Opinion.objects.filter(pk__in=opinion_ids).values_list("masked_body", flat=True)
-    )
+    texts = list(Opinion.objects.filter(pk__in=opinion_ids).values_list("masked_body", flat=True))
     texts = [t for t in texts if t.strip()]
     done = 0
     for name in vectors.precompute_vectorizers():

@@ -88,7 +88,11 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
 
 def progress(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     run = selectors.run_for(request.user, slug, number)
-    template = "listening/_progress.html" if request.headers.get("HX-Request") else "listening/progress.html"
+    template = (
+        "listening/_progress.html"
+        if request.headers.get("HX-Request")
+        else "listening/progress.html"
+    )
     response = render(request, template, {"run": run, "consultation": run.consultation})
     if run.is_finished and request.headers.get("HX-Request"):
         if run.status == AnalysisRun.Status.SUCCEEDED:
@@ -268,7 +272,9 @@ def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
     from django.utils.http import url_has_allowed_host_and_scheme
 
     target = request.POST.get("next", "")
-    if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if not target or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
         target = default
     return HttpResponseRedirect(target)
 

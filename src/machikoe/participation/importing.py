@@ -240,13 +240,13 @@ def check_rows(
                 f"取り込み先の項目「{field}」はありません。", file=filename, column=column
             )
     targets = [f for f in mapping.values() if f != "ignore"]
-    if targets.count("body") != 1:
-        raise ImportFailed("本文（body）にする列を 1 つ指定してください。", file=filename)
     duplicated = {f for f in targets if targets.count(f) > 1}
     if duplicated:
         raise ImportFailed(
             f"項目「{sorted(duplicated)[0]}」に複数の列が対応しています。", file=filename
         )
+    if targets.count("body") != 1:
+        raise ImportFailed("本文（body）にする列を 1 つ指定してください。", file=filename)
     index = {
         field: table.columns.index(column) for column, field in mapping.items() if field != "ignore"
     }

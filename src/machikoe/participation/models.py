@@ -154,13 +154,17 @@ class Opinion(models.Model):
                 fields=["consultation", "external_id"],
                 condition=~models.Q(external_id=""),
                 name="opinion_unique_external_id",
-            )
+            ),
+            # Duplicate detection (same text from the same client) enforced by the database,
+            # so two simultaneous identical submissions cannot both get a receipt.
+            models.UniqueConstraint(
+                fields=["consultation", "client_key", "content_hash"],
+                condition=~models.Q(client_key=""),
+                name="opinion_unique_client_text",
+            ),
         ]
         indexes = [
             models.Index(fields=["consultation", "status"], name="opinion_consultation_status"),
-            models.Index(
-                fields=["consultation", "client_key", "content_hash"], name="opinion_duplicate"
-            ),
         ]
 
     def __str__(self) -> str:

@@ -138,15 +138,6 @@ def submit_opinion(
     now = timezone.now()
     clean = validate_opinion(consultation, data, now=now)
     digest = content_hash(clean.body)
-    if (
-        client_key
-        and Opinion.objects.filter(
-            consultation=consultation, client_key=client_key, content_hash=digest
-        ).exists()
-    ):
-        raise ValidationFailed(
-            "同じ内容の意見がすでに届いています。", code="duplicate", field="body"
-        )
     masked = mask_pii(clean.body)
     opinion = Opinion(
         consultation=consultation,
@@ -172,15 +163,20 @@ def submit_opinion(
                 transaction.on_commit(lambda: opinion_created.send(sender=Opinion, opinion=opinion))
             break
         except IntegrityError:
+            # The unique constraints decide: same text from the same client, a re-imported
+            # row, or (astronomically rarely) a receipt number drawn twice — then retry.
             opinion.pk = None
-            if attempt == 2 or (
-                external_id
-                and Opinion.objects.filter(
-                    consultation=consultation, external_id=external_id
-                ).exists()
-            ):
+            if client_key and _exists(consultation, client_key=client_key, content_hash=digest):
+                raise ValidationFailed(
+                    "同じ内容の意見がすでに届いています。", code="duplicate", field="body"
+                ) from None
+            if attempt == 2 or (external_id and _exists(consultation, external_id=external_id)):
                 raise
     return opinion
+
+
+def _exists(consultation: Consultation, **lookup: str) -> bool:
+    return Opinion.objects.filter(consultation=consultation, **lookup).exists()
 
 
 def report_opinion(

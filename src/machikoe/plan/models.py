@@ -33,6 +33,11 @@ class PlanVersion(models.Model):
     label = models.CharField("版の名前", max_length=100)
     note = models.TextField("変更内容", blank=True)
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    changed_at = models.DateTimeField(
+        "最終更新日時",
+        auto_now=True,
+        help_text="この版の節や用語が変わると更新され、表示のキャッシュを無効にします",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

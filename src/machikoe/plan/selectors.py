@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 
 from machikoe.plan.models import GlossaryTerm, Plan, PlanVersion, Section
 
@@ -15,10 +15,12 @@ def primary_plan() -> Plan | None:
 
 
 def current_version(plan: Plan | None = None) -> PlanVersion | None:
-    plan = plan or primary_plan()
-    if plan is None:
-        return None
-    return plan.versions.select_related("plan").order_by("-number").first()
+    """The latest version of `plan` (default: the primary plan), with its plan, in one query."""
+    versions = PlanVersion.objects.select_related("plan").order_by("-number")
+    if plan is not None:
+        return versions.filter(plan=plan).first()
+    first_plan = Plan.objects.order_by("id").values("id")[:1]
+    return versions.filter(plan_id=Subquery(first_plan)).first()
 
 
 def versions(plan: Plan) -> QuerySet[PlanVersion]:

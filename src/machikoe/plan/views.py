@@ -3,19 +3,27 @@ and the staff edit form. Views stay thin: reads via selectors, writes via servic
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.utils.safestring import mark_safe
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from machikoe.core.errors import MachikoeError
 from machikoe.core.roles import is_staff
-from machikoe.plan import diffing, selectors, services
+from machikoe.plan import diffing, page_cache, selectors, services
 from machikoe.plan.models import Plan, PlanVersion
 
 
@@ -26,43 +34,99 @@ def _current() -> tuple[Plan, PlanVersion]:
     return version.plan, version
 
 
-def overview(request: HttpRequest) -> HttpResponse:
-    plan, version = _current()
-    roots = selectors.tree(version)
-    return render(
-        request,
-        "plan/overview.html",
-        {"plan": plan, "version": version, "roots": roots, "can_edit": is_staff(request.user)},
+@dataclass(frozen=True)
+class Fragment:
+    title: str
+    html: SafeString
+
+
+def _cached_page(
+    request: HttpRequest,
+    key: tuple[object, ...],
+    build: Callable[[Plan, PlanVersion, bool], tuple[str, str, dict[str, Any]] | None],
+) -> HttpResponse:
+    """Render a public plan page whose main part comes from the fragment cache.
+
+    No query for a cached page (the current version is remembered for a second); the
+    fragment is rebuilt only when the version, its content (`changed_at`), the mode, the
+    language or the viewer's role change.
+    """
+    version = page_cache.current_version(selectors.current_version)
+    if version is None:
+        raise Http404("計画がまだ読み込まれていません")
+    plan = version.plan
+    can_edit = is_staff(request.user)
+    kodomo = bool(getattr(request, "kodomo", False))
+    full_key = (*key, kodomo, get_language(), can_edit, version.pk, version.changed_at)
+
+    def render_fragment() -> Fragment | None:
+        built = build(plan, version, can_edit)
+        if built is None:
+            return None
+        title, template, context = built
+        context = {"plan": plan, "version": version, "can_edit": can_edit, **context}
+        html = render_to_string(template, context, request=request)
+        return Fragment(title, mark_safe(html))
+
+    fragment = page_cache.get_or_build(full_key, render_fragment)
+    if fragment is None:
+        raise Http404("ページが見つかりません")
+    context = {"page_title": fragment.title, "fragment": fragment.html}
+    if not _plain_visitor(request):
+        return render(request, "plan/page.html", context)
+
+    # A visitor with no session and no pending messages gets the whole page from the
+    # cache; only the CSRF token of the header forms is filled in per request.
+    def render_page() -> str:
+        return render_to_string(
+            "plan/page.html", {**context, "csrf_token": _TOKEN_HOLE}, request=request
+        )
+
+    page = page_cache.get_or_build(("page", *full_key, request.get_full_path()), render_page)
+    return HttpResponse(page.replace(_TOKEN_HOLE, get_token(request)))
+
+
+_TOKEN_HOLE = "__machikoe_csrf_token_hole__"
+
+
+def _plain_visitor(request: HttpRequest) -> bool:
+    """No session cookie (so not signed in) and no flash messages waiting."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and (
+        "messages" not in request.COOKIES
     )
+
+
+def overview(request: HttpRequest) -> HttpResponse:
+    def build(plan: Plan, version: PlanVersion, can_edit: bool) -> tuple[str, str, dict[str, Any]]:
+        return plan.title, "plan/fragments/overview.html", {"roots": selectors.tree(version)}
+
+    return _cached_page(request, ("overview",), build)
 
 
 def section(request: HttpRequest, code: str) -> HttpResponse:
-    plan, version = _current()
-    roots = selectors.tree(version)
-    node = selectors.find_node(roots, code)
-    if node is None:
-        raise Http404(f"節「{code}」はありません")
-    return render(
-        request,
-        "plan/section.html",
-        {
-            "plan": plan,
-            "version": version,
+    def build(
+        plan: Plan, version: PlanVersion, can_edit: bool
+    ) -> tuple[str, str, dict[str, Any]] | None:
+        roots = selectors.tree(version)
+        node = selectors.find_node(roots, code)
+        if node is None:
+            return None
+        context = {
             "node": node,
             "section": node.section,
             "trail": selectors.ancestors(roots, code),
-            "can_edit": is_staff(request.user),
-        },
-    )
+        }
+        return f"{code} {node.section.title}", "plan/fragments/section.html", context
+
+    return _cached_page(request, ("section", code), build)
 
 
 def glossary(request: HttpRequest) -> HttpResponse:
-    plan, version = _current()
-    return render(
-        request,
-        "plan/glossary.html",
-        {"plan": plan, "version": version, "terms": selectors.glossary(version)},
-    )
+    def build(plan: Plan, version: PlanVersion, can_edit: bool) -> tuple[str, str, dict[str, Any]]:
+        terms = list(selectors.glossary(version))
+        return str(_("用語解説")), "plan/fragments/glossary.html", {"terms": terms}
+
+    return _cached_page(request, ("glossary",), build)
 
 
 def readability_method(request: HttpRequest) -> HttpResponse:

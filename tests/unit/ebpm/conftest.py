@@ -29,12 +29,22 @@ def plan(db: Any) -> Any:
     order = 1
     for code, title in PERSPECTIVES.items():
         top = Section.objects.create(
-            version=version, parent=group, code=code, kind=Section.Kind.PERSPECTIVE, order=order, title=title
+            version=version,
+            parent=group,
+            code=code,
+            kind=Section.Kind.PERSPECTIVE,
+            order=order,
+            title=title,
         )
         order += 1
         if code in {"V4", "V5"}:
             Section.objects.create(
-                version=version, parent=top, code=f"{code}-1", kind=Section.Kind.ITEM, order=order, title=f"{title}の項目"
+                version=version,
+                parent=top,
+                code=f"{code}-1",
+                kind=Section.Kind.ITEM,
+                order=order,
+                title=f"{title}の項目",
             )
             order += 1
     return version

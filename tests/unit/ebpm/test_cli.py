@@ -20,6 +20,7 @@ def flat(output: str) -> str:
     """Rich wraps long lines; compare with the line breaks folded into spaces."""
     return " ".join(output.split())
 
+
 INDICATORS = (
     "id,name,unit,direction,baseline_year,baseline_value,target_year,target_value\n"
     "W1,ごみ排出量,g/人・日,down,2013,579,2024,492\n"
@@ -45,7 +46,10 @@ def files(tmp_path: Path) -> tuple[Path, Path]:
 
 def test_evaluate_writes_json_with_the_issue_keys(files: tuple[Path, Path], tmp_path: Path) -> None:
     out = tmp_path / "result.json"
-    result = runner.invoke(app, ["ebpm", "evaluate", str(files[0]), str(files[1]), "--year", "2020", "--json", str(out)])
+    result = runner.invoke(
+        app,
+        ["ebpm", "evaluate", str(files[0]), str(files[1]), "--year", "2020", "--json", str(out)],
+    )
     assert result.exit_code == 0, result.output
     assert "成果指標の評価" in result.output
     data = json.loads(out.read_text(encoding="utf-8"))
@@ -67,7 +71,17 @@ def test_evaluate_writes_json_with_the_issue_keys(files: tuple[Path, Path], tmp_
 
 def test_evaluate_json_to_stdout_and_schemes(files: tuple[Path, Path]) -> None:
     result = runner.invoke(
-        app, ["ebpm", "evaluate", str(files[0]), str(files[1]), "--json", "-", "--thresholds", "S:100,T:60,U"]
+        app,
+        [
+            "ebpm",
+            "evaluate",
+            str(files[0]),
+            str(files[1]),
+            "--json",
+            "-",
+            "--thresholds",
+            "S:100,T:60,U",
+        ],
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -86,8 +100,12 @@ def test_evaluate_reports_file_row_and_column(tmp_path: Path, files: tuple[Path,
     dup = tmp_path / "dup.csv"
     dup.write_text(OBSERVATIONS + "W1,2021,531\n", encoding="utf-8")
     result = runner.invoke(app, ["ebpm", "evaluate", str(files[0]), str(dup)])
-    assert result.exit_code != 0 and "重複" in flat(result.output) and "11 行目" in flat(result.output)
-    result = runner.invoke(app, ["ebpm", "evaluate", str(files[0]), str(files[1]), "--scheme", "kanagawa_trend"])
+    assert (
+        result.exit_code != 0 and "重複" in flat(result.output) and "11 行目" in flat(result.output)
+    )
+    result = runner.invoke(
+        app, ["ebpm", "evaluate", str(files[0]), str(files[1]), "--scheme", "kanagawa_trend"]
+    )
     assert result.exit_code != 0 and "自動判定できません" in flat(result.output)
 
 
@@ -103,7 +121,9 @@ def test_evaluate_does_not_start_django(files: tuple[Path, Path], tmp_path: Path
         "print('STARTED' if apps is not None and apps.apps.ready else 'LIBRARY-ONLY')\n"
         "print('MODELS' if 'machikoe.ebpm.models' in sys.modules else 'NO-MODELS')\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
     assert "LIBRARY-ONLY" in done.stdout and "NO-MODELS" in done.stdout, done.stdout + done.stderr
     assert json.loads(out.read_text(encoding="utf-8"))[0]["id"] == "W1"
 
@@ -112,14 +132,18 @@ def test_evaluate_does_not_start_django(files: tuple[Path, Path], tmp_path: Path
 def test_import_command_is_atomic(tmp_path: Path, shared_dir: Path) -> None:
     from machikoe.ebpm.models import Indicator, Observation
 
-    result = runner.invoke(app, ["ebpm", "import", str(shared_dir / "data/setagaya/indicators.csv")])
+    result = runner.invoke(
+        app, ["ebpm", "import", str(shared_dir / "data/setagaya/indicators.csv")]
+    )
     assert result.exit_code == 0, result.output
     assert Indicator.objects.count() == 6
     bad = tmp_path / "obs.csv"
     bad.write_text("id,year,value\nkurashi-x,2020,1\n", encoding="utf-8")
     good_then_bad = tmp_path / "mixed.csv"
     waste = Indicator.objects.get(unit="g/人・日").code
-    good_then_bad.write_text(f"id,year,value\n{waste},2019,540\n{waste},2020,abc\n", encoding="utf-8")
+    good_then_bad.write_text(
+        f"id,year,value\n{waste},2019,540\n{waste},2020,abc\n", encoding="utf-8"
+    )
     before = Observation.objects.count()
     result = runner.invoke(app, ["ebpm", "import", str(good_then_bad)])
     assert result.exit_code != 0

@@ -65,9 +65,15 @@ def test_statuses_from_probability_thresholds() -> None:
     default = evaluate(spec, series, year=2024)
     p = default.probability
     assert p is not None and 0 < p < 1
-    assert evaluate(spec, series, thresholds=StatusThresholds(p - 0.01, 0.0)).status is Status.LIKELY
-    assert evaluate(spec, series, thresholds=StatusThresholds(1.0, p - 0.01)).status is Status.CAUTION
-    assert evaluate(spec, series, thresholds=StatusThresholds(1.0, p + 0.01)).status is Status.UNLIKELY
+    assert (
+        evaluate(spec, series, thresholds=StatusThresholds(p - 0.01, 0.0)).status is Status.LIKELY
+    )
+    assert (
+        evaluate(spec, series, thresholds=StatusThresholds(1.0, p - 0.01)).status is Status.CAUTION
+    )
+    assert (
+        evaluate(spec, series, thresholds=StatusThresholds(1.0, p + 0.01)).status is Status.UNLIKELY
+    )
     with pytest.raises(EbpmInputError):
         StatusThresholds(0.2, 0.5)
 
@@ -106,8 +112,16 @@ def test_constant_rate_path_refused_for_zero_target_with_message() -> None:
 
 def test_vision_target_gap() -> None:
     spec = IndicatorSpec(
-        "CO2", "CO2排出量", "万t", Direction.DOWN, 2013, 300.0, 2030, 162.0,
-        vision_year=2050, vision_value=0.0,
+        "CO2",
+        "CO2排出量",
+        "万t",
+        Direction.DOWN,
+        2013,
+        300.0,
+        2030,
+        162.0,
+        vision_year=2050,
+        vision_value=0.0,
     )
     result = evaluate(spec, obs((2013, 300), (2018, 280), (2022, 250)), year=2025)
     assert result.vision_required_value == pytest.approx(300 * (1 - 12 / 37))
@@ -124,7 +138,17 @@ def test_vision_target_gap() -> None:
         (IndicatorSpec("x", "x", "", Direction.DOWN, 2020, 5.0, 2030, 8.0), "既に"),
         (IndicatorSpec("x", "x", "", Direction.UP, 2020, 1.0, 2030, None), "両方"),
         (
-            IndicatorSpec("x", "x", "", Direction.UP, 2020, 1.0, 2030, 2.0, (Milestone(2025, 1.5), Milestone(2025, 1.6))),
+            IndicatorSpec(
+                "x",
+                "x",
+                "",
+                Direction.UP,
+                2020,
+                1.0,
+                2030,
+                2.0,
+                (Milestone(2025, 1.5), Milestone(2025, 1.6)),
+            ),
             "重複",
         ),
     ],
@@ -178,10 +202,17 @@ def test_chart_figure_has_every_layer() -> None:
     points = obs((2013, 579), (2016, 560), (2019, 540), (2021, 530))
     result = evaluate(WASTE, points, year=2025)
     names = [trace["name"] for trace in figure(WASTE, points, result)["data"]]
-    assert names == ["実績", "必要な道筋（直線）", "予測（線形）", "90%予測区間", "目標"]
+    assert names == ["実績", "必要な道筋（直線）", "予測（線形の傾向）", "90%予測区間", "目標"]
 
 
 def test_every_formula_is_explained_in_japanese() -> None:
     names = [name for name, _, _ in FORMULAS]
-    for required in ("進捗率", "達成率", "必要な道筋（直線）", "必要な道筋（一定率）", "予測（線形）", "達成の見込み"):
+    for required in (
+        "進捗率",
+        "達成率",
+        "必要な道筋（直線）",
+        "必要な道筋（一定率）",
+        "予測（線形）",
+        "達成の見込み",
+    ):
         assert required in names

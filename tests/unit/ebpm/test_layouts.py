@@ -54,7 +54,7 @@ def test_xlsx_is_read_like_csv() -> None:
 def test_japanese_headers_and_era_years() -> None:
     text = (
         "指標ID,指標名,単位,方向,基準年度,基準値,目標年度,目標値,中間目標\n"
-        "W1,ごみ排出量,g/人・日,低いほど良い,平成25年度,\"579\",令和6年度,492,R2:540\n"
+        'W1,ごみ排出量,g/人・日,低いほど良い,平成25年度,"579",令和6年度,492,R2:540\n'
     )
     batch = read_batch(read_table(text.encode("cp932")))
     spec = batch.indicators[0].spec
@@ -75,7 +75,9 @@ def test_japanese_headers_and_era_years() -> None:
         ("W1,ごみ,g,down,2013,579,2024,492\nW1,ごみ2,g,down,2013,579,2024,492", 3, "id", "重複"),
     ],
 )
-def test_indicator_errors_name_row_and_column(body: str, row: int, column: str, reason: str) -> None:
+def test_indicator_errors_name_row_and_column(
+    body: str, row: int, column: str, reason: str
+) -> None:
     header = "id,name,unit,direction,baseline_year,baseline_value,target_year,target_value\n"
     with pytest.raises(EbpmInputError) as info:
         read_batch(read_table((header + body).encode()))
@@ -112,7 +114,7 @@ def test_missing_year_and_bad_month() -> None:
 
 def test_unknown_layout_and_empty_file() -> None:
     with pytest.raises(EbpmInputError, match="形式が分かりません"):
-        read_batch(read_table("a,b\n1,2\n".encode()))
+        read_batch(read_table(b"a,b\n1,2\n"))
     with pytest.raises(EbpmInputError, match="空"):
         read_table(b"\n\n")
     with pytest.raises(EbpmInputError, match="多い"):
@@ -137,11 +139,15 @@ def test_setagaya_sector_indicators(shared_dir: Path) -> None:
     # The baselines that are results of their year become observations.
     assert {(o.year, o.value) for o in batch.observations} >= {(2013, 579.0), (2021, 24.38)}
     # Re-reading gives the same ids (stable import).
-    assert [r.spec.id for r in read_batch(table).indicators] == [r.spec.id for r in batch.indicators]
+    assert [r.spec.id for r in read_batch(table).indicators] == [
+        r.spec.id for r in batch.indicators
+    ]
 
 
 def test_tokyo23_kurashi(shared_dir: Path) -> None:
-    table = read_table((shared_dir / "data/setagaya/tokyo23_kurashi_to_toukei_2019_2023.csv").read_bytes())
+    table = read_table(
+        (shared_dir / "data/setagaya/tokyo23_kurashi_to_toukei_2019_2023.csv").read_bytes()
+    )
     batch = read_batch(table)
     assert batch.layout == "tokyo23_kurashi"
     population = [o for o in batch.observations if o.indicator_id == "kurashi-population_total"]
@@ -150,7 +156,9 @@ def test_tokyo23_kurashi(shared_dir: Path) -> None:
     assert share[0].value == pytest.approx(20.21)  # 0.2021 shown as %
     check_batch(batch, known_units={})
     other = read_batch(table, municipality="杉並区")
-    suginami = [o for o in other.observations if o.indicator_id.startswith("kurashi-population_total")]
+    suginami = [
+        o for o in other.observations if o.indicator_id.startswith("kurashi-population_total")
+    ]
     assert suginami[0].indicator_id != "kurashi-population_total"  # its own series
     assert (suginami[0].year, suginami[0].value) == (2019, 580484.0)
     with pytest.raises(EbpmInputError, match="行がありません"):
@@ -166,3 +174,58 @@ def test_waiting_children_duplicates_need_revision_mode(shared_dir: Path) -> Non
         check_batch(batch, known_units={})
     assert "2018" in info.value.message and info.value.row == 5
     check_batch(batch, known_units={}, allow_revisions=True)
+
+
+def _ods_population_file(shared_dir: Path) -> bytes:
+    """A 地域・年齢別人口 file with the real column set of 推奨データセット 04."""
+    import csv as _csv
+
+    with (shared_dir / "data/setagaya/ods_schema_columns.csv").open(encoding="utf-8") as f:
+        columns = [r["column_name"] for r in _csv.DictReader(f) if r["ods_number"] == "04"]
+    assert len(columns) == 47 and columns[4] == "調査年月日"
+    out = io.StringIO()
+    writer = _csv.writer(out)
+    writer.writerow(columns)
+    for date, areas in (
+        ("2024-01-01", (("北沢", 100), ("玉川", 300))),
+        ("2024-02-01", (("北沢", 110), ("玉川", 290))),
+    ):
+        for area, scale in areas:
+            row = {c: "" for c in columns}
+            row.update(
+                {
+                    "調査年月日": date,
+                    "地域名": area,
+                    "市区町村名": "世田谷区",
+                    "世帯数": str(scale * 10),
+                }
+            )
+            ages = {
+                c: str(scale) for c in columns if c.endswith(("の男性", "の女性")) and "歳" in c
+            }
+            row.update(ages)
+            row["総人口"] = str(scale * len(ages))
+            row["男性"] = row["女性"] = str(scale * len(ages) // 2)
+            writer.writerow([row[c] for c in columns])
+    return out.getvalue().encode("cp932")
+
+
+def test_ods_population_layout(shared_dir: Path) -> None:
+    table = read_table(_ods_population_file(shared_dir))
+    assert detect_layout(table) == "ods_population"
+    batch = read_batch(table)
+    check_batch(batch, known_units={})
+    totals = [
+        (o.year, o.month, o.value)
+        for o in batch.observations
+        if o.indicator_id == "ods-population_total"
+    ]
+    assert totals == [(2024, 1, 400 * 36.0), (2024, 2, 400 * 36.0)]
+    old = [o.value for o in batch.observations if o.indicator_id == "ods-share_65plus"]
+    assert old[0] == pytest.approx(5 * 2 / 36 * 100)  # 65-69 … 85+ = 5 bands of 36 columns
+    assert {r.spec.id for r in batch.indicators} == {
+        "ods-population_total",
+        "ods-households",
+        "ods-share_0_14",
+        "ods-share_65plus",
+    }

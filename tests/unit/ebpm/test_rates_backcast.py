@@ -79,7 +79,9 @@ def test_achievement_is_exactly_100_at_the_target(target: float, direction: Dire
 @given(positive, positive, positive)
 def test_achievement_is_monotone_in_the_latest_value(target: float, a: float, b: float) -> None:
     low, high = sorted((a, b))
-    assert achievement_rate(low, target, Direction.UP) <= achievement_rate(high, target, Direction.UP)
+    assert achievement_rate(low, target, Direction.UP) <= achievement_rate(
+        high, target, Direction.UP
+    )
     assert achievement_rate(low, target, Direction.DOWN) >= achievement_rate(
         high, target, Direction.DOWN
     )
@@ -90,7 +92,16 @@ def test_achievement_is_monotone_in_the_latest_value(target: float, a: float, b:
 
 @pytest.mark.parametrize(
     ("figure", "grade"),
-    [(120, "A"), (100, "A"), (99.99, "B"), (80, "B"), (79.9, "C"), (50, "C"), (49.9, "D"), (-5, "D")],
+    [
+        (120, "A"),
+        (100, "A"),
+        (99.99, "B"),
+        (80, "B"),
+        (79.9, "C"),
+        (50, "C"),
+        (49.9, "D"),
+        (-5, "D"),
+    ],
 )
 def test_default_grades(figure: float, grade: str) -> None:
     assert DEFAULT_SCHEME.grade(figure) == grade
@@ -100,7 +111,15 @@ def test_presets_from_real_schemes() -> None:
     osaka = get_scheme("osaka_lib_abcd")
     assert [osaka.grade(x) for x in (110, 109.9, 80, 50, 49)] == ["A", "B", "B", "C", "D"]
     sano = get_scheme("sano_points")
-    assert [sano.grade(x) for x in (100, 95, 85, 75, 65, 55, 10)] == ["7", "6", "5", "4", "3", "2", "1"]
+    assert [sano.grade(x) for x in (100, 95, 85, 75, 65, 55, 10)] == [
+        "7",
+        "6",
+        "5",
+        "4",
+        "3",
+        "2",
+        "1",
+    ]
     tama = get_scheme("tama_prorata")
     assert tama.basis == "path"
     assert tama.grade(100) == "着実に進んでいる" and tama.grade(60) == "概ね進んでいる"
@@ -144,7 +163,7 @@ def test_linear_and_constant_rate_paths_hand_computed() -> None:
     assert required_linear(2019, 2013, 579, 2024, 492) == pytest.approx(579 - 87 * 6 / 11)
     # 100 → 50 over 10 years, constant rate: halfway is 100·0.5^0.5.
     assert required_constant_rate(2025, 2020, 100, 2030, 50) == pytest.approx(100 * math.sqrt(0.5))
-    assert annual_rate(2020, 100, 2030, 50) == pytest.approx(0.5 ** 0.1 - 1)
+    assert annual_rate(2020, 100, 2030, 50) == pytest.approx(0.5**0.1 - 1)
 
 
 def test_constant_rate_refused_when_not_positive() -> None:

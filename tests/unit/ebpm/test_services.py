@@ -91,7 +91,11 @@ def test_stat_import_keeps_staff_targets() -> None:
     row = "2023,世田谷区,58.05,936846,442092,494754,0.2035,492029,43208,21525\n"
     _import(layout + row)
     ind = Indicator.objects.get(code="kurashi-share_65plus")
-    services.save_indicator(None, {"target_year": 2030, "target_value": 19.0, "baseline_year": 2023, "baseline_value": 20.35}, indicator=ind)
+    services.save_indicator(
+        None,
+        {"target_year": 2030, "target_value": 19.0, "baseline_year": 2023, "baseline_value": 20.35},
+        indicator=ind,
+    )
     _import(layout + row.replace("2023,", "2024,", 1))
     ind.refresh_from_db()
     assert ind.target_value == 19.0
@@ -189,7 +193,12 @@ def test_evaluated_groups_by_perspective_in_few_queries(
     assert w1.evaluation is not None and w1.evaluation.projection is not None
     assert w1.status in {Status.UNLIKELY, Status.CAUTION, Status.LIKELY}
     rows = w1.table_rows()
-    assert rows[0] == {"label": "2013", "observed": 579.0, "required": 579.0, "required_rate": 579.0}
+    assert rows[0] == {
+        "label": "2013",
+        "observed": 579.0,
+        "required": 579.0,
+        "required_rate": 579.0,
+    }
 
 
 def test_demo_loads_real_statistics_once(plan: Any) -> None:

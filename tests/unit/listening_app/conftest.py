@@ -14,6 +14,7 @@ from django.utils import timezone
 from machikoe.participation.models import Consultation, Opinion
 from tests.unit.listening_app.opinion_data import AGE_CYCLE, DISTRICT_CYCLE, SUFFIXES, THEMES
 
+
 @pytest.fixture
 def staff(django_user_model: Any) -> Any:
     return django_user_model.objects.create_user("shokuin", password="pw-test-12345", is_staff=True)

@@ -53,7 +53,9 @@ def test_start_numbers_runs_queues_a_task_and_audits(consultation: Any, staff: A
     assert AuditLog.objects.filter(action="listening.start_analysis").count() == 2
 
 
-def test_run_stores_rows_clusters_and_progress(consultation: Any, staff: Any, make_opinions: Any) -> None:
+def test_run_stores_rows_clusters_and_progress(
+    consultation: Any, staff: Any, make_opinions: Any
+) -> None:
     opinions = make_opinions(12)
     run = _run(staff, consultation)
     assert run.status == AnalysisRun.Status.SUCCEEDED, run.message

@@ -39,7 +39,9 @@ def secret_opinion(consultation: Any) -> Opinion:
 
 
 @pytest.fixture
-def published(consultation: Any, staff: Any, make_opinions: Any, secret_opinion: Any) -> AnalysisRun:
+def published(
+    consultation: Any, staff: Any, make_opinions: Any, secret_opinion: Any
+) -> AnalysisRun:
     make_opinions(8)
     run = execute(services.start_analysis(staff, consultation, vectorizer="fast").pk)
     assert run.status == AnalysisRun.Status.SUCCEEDED, run.message
@@ -82,12 +84,16 @@ def test_public_pages_show_masked_text_only(client: Client, published: AnalysisR
     assert "<script" in body and "cdn" not in body.lower().split("<script", 1)[1][:200]
 
 
-def test_drafts_are_staff_only(client: Client, consultation: Any, staff: Any, make_opinions: Any) -> None:
+def test_drafts_are_staff_only(
+    client: Client, consultation: Any, staff: Any, make_opinions: Any
+) -> None:
     make_opinions(6)
     run = execute(services.start_analysis(staff, consultation, vectorizer="fast").pk)
     url = reverse("listening:report", args=[consultation.slug, run.number])
     assert client.get(url).status_code == 404
-    assert client.get(reverse("listening:consultation", args=[consultation.slug])).status_code == 404
+    assert (
+        client.get(reverse("listening:consultation", args=[consultation.slug])).status_code == 404
+    )
     assert consultation.title not in client.get(reverse("listening:index")).content.decode()
     client.force_login(staff)
     response = client.get(url)
@@ -142,7 +148,9 @@ def test_progress_fragment_for_htmx(client: Client, consultation: Any, staff: An
     assert "<html" in page and 'hx-trigger="every 2s"' in page and "最新の状態に更新" in page
     fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in fragment and "run-progress" in fragment
-    AnalysisRun.objects.filter(pk=run.pk).update(status=AnalysisRun.Status.FAILED, message="失敗の理由")
+    AnalysisRun.objects.filter(pk=run.pk).update(
+        status=AnalysisRun.Status.FAILED, message="失敗の理由"
+    )
     done = client.get(url, HTTP_HX_REQUEST="true")
     assert done["HX-Refresh"] == "true"
     assert "失敗の理由" in done.content.decode()
@@ -158,13 +166,19 @@ def _queries(client: Client, url: str, django_assert_max_num_queries: Any) -> in
 
 
 def test_page_queries_do_not_grow_with_opinions(
-    client: Client, consultation: Any, staff: Any, make_opinions: Any, django_assert_max_num_queries: Any
+    client: Client,
+    consultation: Any,
+    staff: Any,
+    make_opinions: Any,
+    django_assert_max_num_queries: Any,
 ) -> None:
     """Same number of queries for 24 and for 72 opinions (no query per row or topic)."""
     counts = []
     for per_theme in (6, 18):
         make_opinions(per_theme)
-        run = execute(services.start_analysis(staff, consultation, vectorizer="fast", n_topics=4).pk)
+        run = execute(
+            services.start_analysis(staff, consultation, vectorizer="fast", n_topics=4).pk
+        )
         services.set_published(staff, run, True)
         slug, n = consultation.slug, run.number
         topic = RunCluster.objects.filter(run=run, parent_key="").first()
@@ -180,3 +194,20 @@ def test_page_queries_do_not_grow_with_opinions(
     assert counts[0] == counts[1]
     with django_assert_max_num_queries(20):
         client.get(urls[1])
+
+
+def test_opinion_hidden_after_the_analysis_is_no_longer_shown(
+    client: Client, published: AnalysisRun, secret_opinion: Opinion
+) -> None:
+    row = RunRow.objects.get(run=published, opinion=secret_opinion)
+    slug = published.consultation.slug
+    topic_url = reverse("listening:topic", args=[slug, 1, row.topic])
+    assert "［電話番号］" in client.get(topic_url).content.decode()
+    Opinion.objects.filter(pk=secret_opinion.pk).update(status=Opinion.Status.HIDDEN)
+    for url in (
+        topic_url,
+        reverse("listening:report", args=[slug, 1]),
+        reverse("listening:youth", args=[slug, 1]),
+        reverse("listening:download", args=[slug, 1]),
+    ):
+        assert "［電話番号］" not in client.get(url).content.decode(), url

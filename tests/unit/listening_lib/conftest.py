@@ -64,7 +64,9 @@ def make_docs(repeat: int = 2) -> list[Document]:
 
 
 PERSPECTIVES = (
-    PerspectiveSpec("V2", "誰もが住み慣れた地域で安心して暮らすことができる社会", "高齢者 介護 福祉"),
+    PerspectiveSpec(
+        "V2", "誰もが住み慣れた地域で安心して暮らすことができる社会", "高齢者 介護 福祉"
+    ),
     PerspectiveSpec("V2-2", "地域循環型の福祉基盤の拡大", "介護 高齢者の見守り"),
     PerspectiveSpec("V4", "子ども・若者支援と教育の充実", "子どもの居場所 遊び場 公園"),
     PerspectiveSpec("V5", "持続可能な循環型社会", "ごみ リサイクル プラスチック資源循環"),

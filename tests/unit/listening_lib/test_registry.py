@@ -50,7 +50,10 @@ def test_estimator_contract_init_only_stores_parameters(registry: Registry) -> N
         learned = [k for k in vars(stage) if k.endswith("_") and not k.startswith("_")]
         assert learned == [], (name, learned)
         for param in inspect.signature(type(stage).__init__).parameters.values():
-            if param.name in ("self", "_") or param.kind in (param.VAR_KEYWORD, param.VAR_POSITIONAL):
+            if param.name in ("self", "_") or param.kind in (
+                param.VAR_KEYWORD,
+                param.VAR_POSITIONAL,
+            ):
                 continue
             assert getattr(stage, param.name) == param.default, (name, param.name)
 

@@ -83,7 +83,7 @@ def test_fast_vectoriser_normalised_and_similar_texts_closer(fitted) -> None:
 
 
 def test_two_level_clusters_find_the_themes(fitted) -> None:
-    texts, vectors, _ = fitted
+    _texts, vectors, _ = fitted
     labels = TwoLevelKMeans(n_topics=4).fit(vectors).labels_
     assert labels.n_topics == 4
     themes = [t for t, items in THEMES.items() for _ in range(2) for _ in items]
@@ -100,7 +100,14 @@ def test_ctfidf_labels_carry_the_theme_words(fitted) -> None:
     clusters = [np.array([i for i, t in enumerate(texts) if w in t]) for w in ("ごみ", "バス")]
     labels = CTfidfLabeler().fit(texts, vectors, clusters).labels_
     assert "ごみ" in labels[0].keywords[:3] or "リサイクル" in labels[0].keywords[:3]
-    assert set(labels[1].keywords[:3]) <= {"バス", "駅", "路線", "本数", "バス停", "コミュニティバス"}
+    assert set(labels[1].keywords[:3]) <= {
+        "バス",
+        "駅",
+        "路線",
+        "本数",
+        "バス停",
+        "コミュニティバス",
+    }
     assert "バス" in labels[1].keywords
     assert labels[1].summary and "バス" in labels[1].summary
     assert all(texts[i].count("バス") for i in labels[1].representatives)
@@ -117,17 +124,22 @@ def test_zero_shot_classifier_and_corrections(fitted) -> None:
     # staff say bus opinions are V2: the prototype moves and unlabelled bus opinions follow
     bus = [i for i, t in enumerate(texts) if "バス" in t]
     before = sum("V2" in out[i].perspectives for i in bus[6:])
-    clf2 = ZeroShotClassifier().fit(
-        PERSPECTIVES, spec_vectors, vectors[bus[:6]], [["V2-2"]] * 6
-    )
+    clf2 = ZeroShotClassifier().fit(PERSPECTIVES, spec_vectors, vectors[bus[:6]], [["V2-2"]] * 6)
     after = sum("V2" in a.perspectives for a in clf2.predict(vectors[bus[6:]]))
     assert after > before
-    assert all(s.startswith("V2-") for a in clf2.predict(vectors[bus[6:]]) for s in a.sub_perspectives if s.startswith("V2"))
+    assert all(
+        s.startswith("V2-")
+        for a in clf2.predict(vectors[bus[6:]])
+        for s in a.sub_perspectives
+        if s.startswith("V2")
+    )
 
 
 def test_comparer_finds_over_representation_with_correction() -> None:
     topics = ["t1"] * 40 + ["t2"] * 40
-    attrs = [{"age_band": "high_school"}] * 30 + [{"age_band": "40s"}] * 10 + [{"age_band": "40s"}] * 40
+    attrs = (
+        [{"age_band": "high_school"}] * 30 + [{"age_band": "40s"}] * 10 + [{"age_band": "40s"}] * 40
+    )
     comp = AttributeComparer(youth_values=("high_school",)).fit(topics, attrs)
     youth = [c for c in comp.comparisons_ if c.attribute == "youth" and c.topic == "t1"]
     assert youth and youth[0].significant and youth[0].direction == "over"

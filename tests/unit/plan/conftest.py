@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from machikoe.plan import presentation
+from machikoe.plan import page_cache, presentation
 from machikoe.plan.loader import SEED_FILE, LoadResult, load_file
 
 
@@ -12,6 +12,7 @@ from machikoe.plan.loader import SEED_FILE, LoadResult, load_file
 def seed_plan(db: Any) -> LoadResult:
     """The packaged seed plan, loaded into the test database."""
     presentation.clear_cache()
+    page_cache.clear()
     return load_file(SEED_FILE)
 
 

@@ -104,3 +104,30 @@ def test_residents_and_visitors_cannot_edit(
 
 def test_diff_of_unknown_version_is_404(client: Client, seed_plan: Any) -> None:
     assert client.get("/plan/versions/1/7/").status_code == 404
+
+
+def test_cached_page_still_has_a_working_csrf_token(seed_plan: Any) -> None:
+    import re
+
+    client = Client(enforce_csrf_checks=True)
+    client.get("/plan/V1/")
+    html = client.get("/plan/V1/").content.decode()  # now from the page cache
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+    assert len(tokens) == 1 and "hole" not in next(iter(tokens))
+    response = client.post(
+        "/mode/kodomo/", {"kodomo": "1", "next": "/plan/V1/", "csrfmiddlewaretoken": tokens.pop()}
+    )
+    assert response.status_code == 302
+    assert "<ruby>" in client.get("/plan/V1/").content.decode()
+
+
+def test_edits_outside_the_service_show_at_once(client: Client, seed_plan: Any) -> None:
+    from machikoe.plan.models import Section
+
+    assert "近隣住民が相互に助け合える" in client.get("/plan/V3/").content.decode()
+    section = Section.objects.get(version=seed_plan.version, code="V3-4")
+    section.title = "近所どうしで助け合える地域づくり"
+    section.save()  # e.g. the admin
+    html = client.get("/plan/V3/").content.decode()
+    assert "近所どうしで助け合える地域づくり" in html
+    assert "近隣住民が相互に助け合える" not in html

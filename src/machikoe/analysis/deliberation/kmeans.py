@@ -122,8 +122,8 @@ def _warm_start(
                 merged_ids[j] = cid
             merged[j] = np.concatenate([merged[j], group])
     ids, groups = merged_ids, merged
-    possible = min(k, np.unique(points, axis=0).shape[0])
     centers = _centers(points, groups, weights)
+    possible = k if len(groups) >= k else min(k, np.unique(points, axis=0).shape[0])
     while possible > len(groups):
         dist = _distances(points, centers).min(axis=1)
         far = int(np.argmax(dist))
@@ -166,14 +166,16 @@ def kmeans(
         if done:
             break
     labels = np.argmin(_distances(points, centers), axis=1)
+    order = np.argsort(labels, kind="stable")
+    bounds = np.searchsorted(labels[order], np.arange(len(ids) + 1))
     clusters = [
         Cluster(
             cid,
-            tuple(names[i] for i in np.flatnonzero(labels == j)),
+            tuple(names[i] for i in order[bounds[j] : bounds[j + 1]]),
             tuple(float(c) for c in centers[j]),
         )
         for j, cid in enumerate(ids)
-        if np.any(labels == j)
+        if bounds[j + 1] > bounds[j]
     ]
     return sorted(clusters, key=lambda c: c.id)
 

@@ -30,9 +30,7 @@ def required_linear(y: float, y0: float, baseline: float, yt: float, target: flo
     return baseline + (target - baseline) * (y - y0) / (yt - y0)
 
 
-def required_constant_rate(
-    y: float, y0: float, baseline: float, yt: float, target: float
-) -> float:
+def required_constant_rate(y: float, y0: float, baseline: float, yt: float, target: float) -> float:
     """baseline·(target/baseline)^((y − y0)/(yT − y0)); refused unless both are positive."""
     if yt == y0:
         raise EbpmInputError("目標年と基準年が同じため、必要な道筋を計算できません。")

@@ -64,16 +64,17 @@ def figure(
         )
     proj = evaluation.projection
     if proj is not None and observations:
-        last = observations[-1]
+        first, last = observations[0], observations[-1]
         xs = [last.t, proj.x0]
-        # The band widens from the last observation to the target year.
+        # The fitted trend over the observed years and on to the target year, so the
+        # projection reads as a fit, not as a continuation of the last point.
         data.append(
             {
                 "type": "scatter",
                 "mode": "lines",
-                "name": "予測（線形）",
-                "x": xs,
-                "y": [proj.at(last.t), proj.value],
+                "name": "予測（線形の傾向）",
+                "x": [first.t, last.t, proj.x0],
+                "y": [proj.at(first.t), proj.at(last.t), proj.value],
                 "line": {"color": PROJECTION, "dash": "dashdot", "width": 2},
             }
         )

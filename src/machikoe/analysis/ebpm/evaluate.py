@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from machikoe.analysis.ebpm.backcast import Path, gap
@@ -48,7 +48,7 @@ CLI_KEYS = (
 )
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     ACHIEVED = "achieved"
     LIKELY = "likely"
     CAUTION = "caution"
@@ -182,7 +182,9 @@ def _grade(
         return (None, None) if achievement is None else (scheme.grade(achievement), achievement)
     if scheme.basis == "path":
         if required_at_latest is None:
-            raise EbpmInputError("年次按分目標（必要値）を計算できないため、この評価基準は使えません。")
+            raise EbpmInputError(
+                "年次按分目標（必要値）を計算できないため、この評価基準は使えません。"
+            )
         figure = achievement_rate(latest.value, required_at_latest, spec.direction)
         return scheme.grade(figure), figure
     if scheme.basis == "pace":
@@ -193,7 +195,9 @@ def _grade(
         if elapsed <= 0:
             raise EbpmInputError("基準年より後の観測値がないため、ペース達成率を計算できません。")
         if spec.baseline_value <= 0 or latest.value <= 0 or spec.target_value <= 0:
-            raise EbpmInputError("ペース達成率は基準値・最新値・目標値がすべて正のときだけ計算できます。")
+            raise EbpmInputError(
+                "ペース達成率は基準値・最新値・目標値がすべて正のときだけ計算できます。"
+            )
         actual = (latest.value / spec.baseline_value) ** (1.0 / elapsed) - 1.0
         needed = (spec.target_value / spec.baseline_value) ** (
             1.0 / (spec.target_year - spec.baseline_year)
@@ -265,7 +269,9 @@ def evaluate(
         base_year, base_value = spec.baseline_year, spec.baseline_value
         path = _attempt(
             messages,
-            lambda: Path.build(base_year, base_value, spec.target_year or 0, target, spec.milestones),
+            lambda: Path.build(
+                base_year, base_value, spec.target_year or 0, target, spec.milestones
+            ),
         )
         if path is not None:
             result["path"] = tuple(path.yearly())
@@ -295,7 +301,9 @@ def evaluate(
                 if latest is not None:
                     result["vision_gap"] = gap(latest.value, vision.value(latest.t))
     else:
-        messages.append("基準年または基準値がないため、必要な道筋（バックキャスティング）は計算できません。")
+        messages.append(
+            "基準年または基準値がないため、必要な道筋（バックキャスティング）は計算できません。"
+        )
 
     if latest is not None:
         if spec.baseline_value is not None:
@@ -308,13 +316,21 @@ def evaluate(
         result["achievement_rate"] = _attempt(
             messages, lambda: achievement_rate(latest.value, target, spec.direction)
         )
+        if spec.direction is Direction.DOWN and target == 0 and latest.value > 0:
+            messages.append(
+                "目標値が0のため、達成率（目標値÷最新値）は目標に届くまで0%です。進捗率も見てください。"
+            )
         if path is not None:
             result["required_at_latest"] = path.value(latest.t)
             result["gap"] = gap(latest.value, result["required_at_latest"])
         graded = _attempt(
             messages,
             lambda: _grade(
-                spec, latest, scheme, result.get("achievement_rate"), result.get("required_at_latest")
+                spec,
+                latest,
+                scheme,
+                result.get("achievement_rate"),
+                result.get("required_at_latest"),
             ),
         )
         if graded is not None:
@@ -322,11 +338,14 @@ def evaluate(
 
     # Projections to the target year.
     if len(series) >= 3:
-        fit = _attempt(
-            messages, lambda: TrendFit(level=level).fit(series.times(), series.values())
-        )
+        fit = _attempt(messages, lambda: TrendFit(level=level).fit(series.times(), series.values()))
         if fit is not None:
             proj = fit.projection(float(spec.target_year), target, spec.direction)
+            if proj.low < 0 <= min(series.values()):
+                messages.append(
+                    "線形の予測（区間）が0を下回っています。負にならない指標では、"
+                    "傾向がそのまま続くとは限らない点に注意してください。"
+                )
             result.update(
                 projection=proj,
                 projected_value=proj.value,
@@ -335,18 +354,14 @@ def evaluate(
             )
         log_fit = _attempt(
             messages,
-            lambda: TrendFit(level=level, model="log_linear").fit(
-                series.times(), series.values()
-            ),
+            lambda: TrendFit(level=level, model="log_linear").fit(series.times(), series.values()),
         )
         if log_fit is not None:
             result["projection_log"] = log_fit.projection(
                 float(spec.target_year), target, spec.direction
             )
     elif latest is not None:
-        messages.append(
-            f"観測値が{len(series)}件のため予測はしません（少なくとも3件必要です）。"
-        )
+        messages.append(f"観測値が{len(series)}件のため予測はしません（少なくとも3件必要です）。")
 
     if latest is not None and meets(spec.direction, latest.value, target):
         result["status"] = Status.ACHIEVED

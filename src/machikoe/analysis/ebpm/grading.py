@@ -154,10 +154,10 @@ def get_scheme(scheme_id: str) -> GradingScheme:
     if scheme_id in PRESETS:
         return PRESETS[scheme_id]
     if scheme_id in UNSUPPORTED_SCHEMES:
-        raise EbpmInputError(f"評価基準「{scheme_id}」は自動判定できません: {UNSUPPORTED_SCHEMES[scheme_id]}")
-    raise EbpmInputError(
-        f"評価基準「{scheme_id}」はありません。使えるもの: {', '.join(PRESETS)}"
-    )
+        raise EbpmInputError(
+            f"評価基準「{scheme_id}」は自動判定できません: {UNSUPPORTED_SCHEMES[scheme_id]}"
+        )
+    raise EbpmInputError(f"評価基準「{scheme_id}」はありません。使えるもの: {', '.join(PRESETS)}")
 
 
 def grade_baseline_relative(

@@ -12,6 +12,9 @@ Layouts (recognised from the header, or named explicitly):
 * ``tokyo23_kurashi`` — 東京都「くらしと統計」by ward (edition_year, municipality, …): each
   numeric column of one ward becomes a monitoring series (参考指標, no target).
 * ``waiting_children`` — 保育待機児童数 (as_of, area, waiting_children, source_quality, …).
+* ``ods_population`` — 推奨データセット「04 地域・年齢別人口」(調査年月日, 地域名, 総人口,
+  世帯数, 0-4歳の男性 … 85歳以上の女性): monthly series of the ward total, 世帯数 and the
+  shares aged 0–14 and 65+ (参考指標).
 
 Adapters raise EbpmInputError with the row number and column of the first problem; they
 never return half a file.
@@ -110,7 +113,9 @@ def parse_year(text: str, *, row: int, column: str, required: bool = True) -> in
     as_float = re.fullmatch(r"(\d{4})\.0+", cleaned)
     if as_float:
         return int(as_float.group(1))
-    raise EbpmInputError(f"「{text}」は年として読めません（例: 2023、2023年度、令和5年度）。", row=row, column=column)
+    raise EbpmInputError(
+        f"「{text}」は年として読めません（例: 2023、2023年度、令和5年度）。", row=row, column=column
+    )
 
 
 def parse_date(text: str, *, row: int, column: str) -> _dt.date | None:
@@ -119,7 +124,9 @@ def parse_date(text: str, *, row: int, column: str) -> _dt.date | None:
         return None
     match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[T ].*)?", cleaned)
     if not match:
-        raise EbpmInputError(f"「{text}」は日付として読めません（例: 2024-07-30）。", row=row, column=column)
+        raise EbpmInputError(
+            f"「{text}」は日付として読めません（例: 2024-07-30）。", row=row, column=column
+        )
     try:
         return _dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError as exc:
@@ -128,7 +135,9 @@ def parse_date(text: str, *, row: int, column: str) -> _dt.date | None:
 
 def parse_milestones(text: str, *, row: int, column: str) -> tuple[Milestone, ...]:
     """'2026:25;2028:27' → milestones."""
-    items = [p for p in re.split(r"[;；、]", unicodedata.normalize("NFKC", text or "")) if p.strip()]
+    items = [
+        p for p in re.split(r"[;；、]", unicodedata.normalize("NFKC", text or "")) if p.strip()
+    ]
     milestones = []
     for item in items:
         year_text, sep, value_text = item.partition(":")
@@ -261,7 +270,16 @@ def read_indicators(table: Table) -> ImportBatch:
     _require(
         table,
         found,
-        ("id", "name", "unit", "direction", "baseline_year", "baseline_value", "target_year", "target_value"),
+        (
+            "id",
+            "name",
+            "unit",
+            "direction",
+            "baseline_year",
+            "baseline_value",
+            "target_year",
+            "target_value",
+        ),
         "指標",
     )
     records = []
@@ -275,7 +293,9 @@ def read_indicators(table: Table) -> ImportBatch:
             raise EbpmInputError("指標名がありません。", row=n, column=found["name"])
 
         def num(c: str, _n: int = n, _row: Row = row) -> float | None:
-            return parse_number(_cell(_row, found, c), row=_n, column=found.get(c, c), required=False)
+            return parse_number(
+                _cell(_row, found, c), row=_n, column=found.get(c, c), required=False
+            )
 
         def yr(c: str, _n: int = n, _row: Row = row) -> int | None:
             return parse_year(_cell(_row, found, c), row=_n, column=found.get(c, c), required=False)
@@ -340,7 +360,9 @@ def read_observations(table: Table) -> ImportBatch:
         if month_text:
             month_number = parse_number(month_text, row=n, column=found["month"])
             if month_number is None or not month_number.is_integer() or not 1 <= month_number <= 12:
-                raise EbpmInputError(f"月「{month_text}」は1〜12の整数にしてください。", row=n, column=found["month"])
+                raise EbpmInputError(
+                    f"月「{month_text}」は1〜12の整数にしてください。", row=n, column=found["month"]
+                )
             month = int(month_number)
         assert year is not None and value is not None
         records.append(
@@ -352,7 +374,9 @@ def read_observations(table: Table) -> ImportBatch:
                 month=month,
                 source=_cell(row, found, "source"),
                 published_on=parse_date(
-                    _cell(row, found, "published"), row=n, column=found.get("published", "published")
+                    _cell(row, found, "published"),
+                    row=n,
+                    column=found.get("published", "published"),
                 ),
                 unit=_cell(row, found, "unit"),
                 note=_cell(row, found, "note"),
@@ -383,7 +407,16 @@ def stable_id(prefix: str, text: str) -> str:
 
 
 def read_setagaya_indicators(table: Table) -> ImportBatch:
-    required = ("pillar", "indicator", "unit", "baseline_year", "baseline_value", "target_year", "target_value", "direction")
+    required = (
+        "pillar",
+        "indicator",
+        "unit",
+        "baseline_year",
+        "baseline_value",
+        "target_year",
+        "target_value",
+        "direction",
+    )
     found = {c: c for c in (*required, "source", "notes", "section") if c in table.header}
     _require(table, found, required, "世田谷区の分野別計画指標")
     indicators = []
@@ -393,8 +426,12 @@ def read_setagaya_indicators(table: Table) -> ImportBatch:
         name = row.get("indicator")
         if not name:
             raise EbpmInputError("指標名がありません。", row=n, column="indicator")
-        baseline_year = parse_year(row.get("baseline_year"), row=n, column="baseline_year", required=False)
-        baseline_value = parse_number(row.get("baseline_value"), row=n, column="baseline_value", required=False)
+        baseline_year = parse_year(
+            row.get("baseline_year"), row=n, column="baseline_year", required=False
+        )
+        baseline_value = parse_number(
+            row.get("baseline_value"), row=n, column="baseline_value", required=False
+        )
         spec = _spec(
             n,
             id=stable_id("sg", name),
@@ -403,8 +440,12 @@ def read_setagaya_indicators(table: Table) -> ImportBatch:
             direction=row.get("direction"),
             baseline_year=baseline_year,
             baseline_value=baseline_value,
-            target_year=parse_year(row.get("target_year"), row=n, column="target_year", required=False),
-            target_value=parse_number(row.get("target_value"), row=n, column="target_value", required=False),
+            target_year=parse_year(
+                row.get("target_year"), row=n, column="target_year", required=False
+            ),
+            target_value=parse_number(
+                row.get("target_value"), row=n, column="target_value", required=False
+            ),
         )
         pillar = row.get("pillar")
         section = row.get("section") or SETAGAYA_PILLAR_SECTIONS.get(pillar, "")
@@ -474,7 +515,9 @@ def read_tokyo23_kurashi(table: Table, *, municipality: str = "世田谷区") ->
             IndicatorRecord(
                 row=1,
                 spec=IndicatorSpec(
-                    id=f"kurashi-{column}" if municipality == "世田谷区" else stable_id(f"kurashi-{column}", municipality),
+                    id=f"kurashi-{column}"
+                    if municipality == "世田谷区"
+                    else stable_id(f"kurashi-{column}", municipality),
                     name=f"{municipality}の{label}",
                     unit=unit,
                     direction=Direction(direction),
@@ -525,10 +568,19 @@ def read_waiting_children(table: Table, *, municipality: str = "世田谷区") -
     required = ("as_of", "area", "waiting_children")
     found = {c: c for c in required if c in table.header}
     _require(table, found, required, "保育待機児童数")
-    indicator_id = WAITING_CHILDREN_ID if municipality == "世田谷区" else stable_id(WAITING_CHILDREN_ID, municipality)
+    indicator_id = (
+        WAITING_CHILDREN_ID
+        if municipality == "世田谷区"
+        else stable_id(WAITING_CHILDREN_ID, municipality)
+    )
     indicator = IndicatorRecord(
         row=1,
-        spec=IndicatorSpec(id=indicator_id, name=f"{municipality}の保育待機児童数（4月1日時点）", unit="人", direction=Direction.DOWN),
+        spec=IndicatorSpec(
+            id=indicator_id,
+            name=f"{municipality}の保育待機児童数（4月1日時点）",
+            unit="人",
+            direction=Direction.DOWN,
+        ),
         section_code="V4",
         definition="各年4月1日時点の保育待機児童数。年は基準日の年（＝その年度）。",
         data_source="二次資料（区議会議員ブログ、教育・業界紙、地域ブログ）。東京都「保育サービスの状況」等の公式資料での確認が必要。",
@@ -560,7 +612,108 @@ def read_waiting_children(table: Table, *, municipality: str = "世田谷区") -
         )
     if not observations:
         raise EbpmInputError(f"「{municipality}」の行がありません。", column="area")
-    return ImportBatch(layout="waiting_children", indicators=(indicator,), observations=tuple(observations))
+    return ImportBatch(
+        layout="waiting_children", indicators=(indicator,), observations=tuple(observations)
+    )
+
+
+# 推奨データセット「04 地域・年齢別人口」(and the newer standard's aliases): one row per area
+# and survey date. The ward total is the row named 合計/総数/the municipality when present,
+# else the sum of the areas.
+ODS_POPULATION_ALIASES = {
+    "date": ("調査年月日", "調査日", "時点"),
+    "area": ("地域名", "地区名", "町丁名"),
+    "municipality": ("市区町村名", "地方公共団体名"),
+    "total": ("総人口",),
+    "households": ("世帯数",),
+}
+ODS_AGE_BANDS = (*(f"{low}-{low + 4}歳" for low in range(0, 85, 5)), "85歳以上")
+ODS_SERIES = {
+    "ods-population_total": ("総人口", "人", "up", "V6"),
+    "ods-households": ("世帯数", "世帯", "up", "V6"),
+    "ods-share_0_14": ("年少人口（0〜14歳）の割合", "%", "up", "V4"),
+    "ods-share_65plus": ("65歳以上人口の割合", "%", "down", "V2"),
+}
+
+
+def read_ods_population(table: Table, *, municipality: str = "世田谷区") -> ImportBatch:
+    found = _resolve(table, ODS_POPULATION_ALIASES)
+    _require(table, found, ("date", "total"), "地域・年齢別人口（推奨データセット04）")
+    age_columns = {band: (f"{band}の男性", f"{band}の女性") for band in ODS_AGE_BANDS}
+    has_ages = all(m in table.header and f in table.header for m, f in age_columns.values())
+    by_date: dict[_dt.date, list[Row]] = {}
+    for row in table.rows:
+        if "municipality" in found and row.get(found["municipality"]) not in ("", municipality):
+            continue
+        when = parse_date(_cell(row, found, "date"), row=row.number, column=found["date"])
+        if when is None:
+            raise EbpmInputError("調査年月日がありません。", row=row.number, column=found["date"])
+        by_date.setdefault(when, []).append(row)
+    if not by_date:
+        raise EbpmInputError(
+            f"「{municipality}」の行がありません。", column=found.get("municipality")
+        )
+    totals_names = {"合計", "総数", "計", "全域", municipality}
+    observations: list[ObservationRecord] = []
+    for when, rows in sorted(by_date.items()):
+        total_rows = [r for r in rows if _cell(r, found, "area") in totals_names]
+        chosen = total_rows[:1] or rows
+
+        def total(column: str, _rows: list[Row] = chosen) -> float:
+            value = 0.0
+            for r in _rows:
+                number = parse_number(r.get(column), row=r.number, column=column)
+                assert number is not None
+                value += number
+            return value
+
+        population = total(found["total"])
+        first = chosen[0].number
+        values: dict[str, float] = {"ods-population_total": population}
+        if "households" in found:
+            values["ods-households"] = total(found["households"])
+        if has_ages and population > 0:
+            young = sum(total(c) for band in ODS_AGE_BANDS[:3] for c in age_columns[band])
+            old = sum(total(c) for band in ODS_AGE_BANDS[13:] for c in age_columns[band])
+            values["ods-share_0_14"] = round(young / population * 100, 6)
+            values["ods-share_65plus"] = round(old / population * 100, 6)
+        for indicator_id, value in values.items():
+            observations.append(
+                ObservationRecord(
+                    row=first,
+                    indicator_id=indicator_id,
+                    year=when.year,
+                    month=when.month,
+                    value=value,
+                    source=f"{municipality} 地域・年齢別人口（{when.isoformat()}時点）",
+                    unit=ODS_SERIES[indicator_id][1],
+                )
+            )
+    used = {o.indicator_id for o in observations}
+    indicators = tuple(
+        IndicatorRecord(
+            row=1,
+            spec=IndicatorSpec(
+                id=code, name=f"{municipality}の{name}", unit=unit, direction=Direction(direction)
+            ),
+            section_code=section,
+            definition=(
+                f"推奨データセット「地域・年齢別人口」から集計した{name}。"
+                + ("割合は年齢別人口の合計÷総人口×100。" if unit == "%" else "")
+            ),
+            data_source=f"{municipality} オープンデータ「地域・年齢別人口」",
+            note="参考指標（目標値なし）。",
+            replace=False,
+        )
+        for code, (name, unit, direction, section) in ODS_SERIES.items()
+        if code in used
+    )
+    return ImportBatch(
+        layout="ods_population",
+        indicators=indicators,
+        observations=tuple(observations),
+        notes=(f"{len(by_date)}時点の地域・年齢別人口を参考指標として取り込みます。",),
+    )
 
 
 Adapter = Callable[..., ImportBatch]
@@ -570,8 +723,9 @@ LAYOUTS: dict[str, Adapter] = {
     "setagaya_indicators": read_setagaya_indicators,
     "tokyo23_kurashi": read_tokyo23_kurashi,
     "waiting_children": read_waiting_children,
+    "ods_population": read_ods_population,
 }
-MUNICIPALITY_LAYOUTS = {"tokyo23_kurashi", "waiting_children"}
+MUNICIPALITY_LAYOUTS = {"tokyo23_kurashi", "waiting_children", "ods_population"}
 
 
 def detect_layout(table: Table) -> str:
@@ -583,6 +737,9 @@ def detect_layout(table: Table) -> str:
         return "tokyo23_kurashi"
     if {"as_of", "area", "waiting_children"} <= header:
         return "waiting_children"
+    population_cols = _resolve(table, ODS_POPULATION_ALIASES)
+    if {"date", "total"} <= set(population_cols):
+        return "ods_population"
     indicator_cols = _resolve(table, INDICATOR_ALIASES)
     if {"id", "name", "target_value"} <= set(indicator_cols):
         return "indicators"
@@ -597,10 +754,14 @@ def detect_layout(table: Table) -> str:
     )
 
 
-def read_batch(table: Table, layout: str = "auto", *, municipality: str = "世田谷区") -> ImportBatch:
+def read_batch(
+    table: Table, layout: str = "auto", *, municipality: str = "世田谷区"
+) -> ImportBatch:
     name = detect_layout(table) if layout == "auto" else layout
     if name not in LAYOUTS:
-        raise EbpmInputError(f"形式「{layout}」はありません。使えるもの: auto, {', '.join(LAYOUTS)}")
+        raise EbpmInputError(
+            f"形式「{layout}」はありません。使えるもの: auto, {', '.join(LAYOUTS)}"
+        )
     if name in MUNICIPALITY_LAYOUTS:
         return LAYOUTS[name](table, municipality=municipality)
     return LAYOUTS[name](table)

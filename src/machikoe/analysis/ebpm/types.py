@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
@@ -27,7 +27,7 @@ class EbpmInputError(ValueError):
         self.column = column
 
 
-class Direction(str, Enum):
+class Direction(StrEnum):
     """Whether a higher (up) or a lower (down) value is better."""
 
     UP = "up"

@@ -35,17 +35,28 @@ class Clusterer(Protocol):
 CLUSTERERS: Registry[Clusterer] = Registry("clusterer")
 
 
-def _kmeans(vectors: np.ndarray, k: int, seed: int, weights: np.ndarray | None) -> np.ndarray:
-    from sklearn.cluster import KMeans, MiniBatchKMeans
+def _kmeans(
+    vectors: np.ndarray,
+    k: int,
+    seed: int,
+    weights: np.ndarray | None,
+    fit_sample: int = 10_000,
+) -> np.ndarray:
+    """k-means labels for every vector; beyond `fit_sample` vectors the centroids are learnt
+    on a seeded sample and every vector goes to its nearest centroid (same result in
+    expectation, a fraction of the time on 100,000 opinions)."""
+    from sklearn.cluster import KMeans
 
+    n = len(vectors)
     if k <= 1:
-        return np.zeros(len(vectors), dtype=np.int64)
-    if len(vectors) > 20_000:
-        model = MiniBatchKMeans(
-            n_clusters=k, random_state=seed, n_init=3, batch_size=4096, max_iter=100
-        )
-    else:
+        return np.zeros(n, dtype=np.int64)
+    if n > fit_sample:
+        rng = np.random.default_rng(seed)
+        idx = np.sort(rng.choice(n, fit_sample, replace=False))
         model = KMeans(n_clusters=k, random_state=seed, n_init=3)
+        model.fit(vectors[idx], sample_weight=None if weights is None else weights[idx])
+        return np.asarray(model.predict(vectors), dtype=np.int64)
+    model = KMeans(n_clusters=k, random_state=seed, n_init=3)
     return np.asarray(model.fit_predict(vectors, sample_weight=weights), dtype=np.int64)
 
 
@@ -73,6 +84,7 @@ def choose_k(
     seed: int,
     weights: np.ndarray | None,
     sample_size: int = 3000,
+    fit_sample: int = 10_000,
 ) -> tuple[np.ndarray, dict[str, float]]:
     rng = np.random.default_rng(seed)
     n = len(vectors)
@@ -82,7 +94,7 @@ def choose_k(
     for k in k_range:
         if k >= n:
             break
-        labels = _kmeans(vectors, k, seed, weights)
+        labels = _kmeans(vectors, k, seed, weights, fit_sample)
         score = _silhouette(vectors, labels, sample)
         scores[str(k)] = round(score, 4)
         if best is None or score > best[0] + 0.005:
@@ -149,7 +161,7 @@ class TwoLevelKMeans:
             if high < 2:
                 continue
             w = weights[members] if weights is not None else None
-            labels, _ = choose_k(vectors[members], range(2, high + 1), seed, w, 1500)
+            labels, _ = choose_k(vectors[members], range(2, high + 1), seed, w, 1500, 3000)
             sub[members] = _by_size(labels)
         self.labels_ = TwoLevelLabels(topic, sub, n_topics, criterion)
         return self

@@ -71,7 +71,7 @@ class NoComparer:
     def fit(
         self, topics: Sequence[str | None], attributes: Sequence[Mapping[str, str]]
     ) -> NoComparer:
-        self.comparisons_ = []
+        self.comparisons_: list[Comparison] = []
         return self
 
 
@@ -115,27 +115,38 @@ class AttributeComparer:
     ) -> AttributeComparer:
         raw = []
         topic_ids = sorted({t for t in topics if t is not None})
+        topic_index = {t: k for k, t in enumerate(topic_ids)}
+        topic_codes = np.array([topic_index.get(t, -1) if t is not None else -1 for t in topics])
         for key, values in self._groups(attributes).items():
-            valid = [i for i, v in enumerate(values) if v is not None and topics[i] is not None]
-            counts: dict[str, int] = {}
-            for i in valid:
-                counts[values[i] or ""] = counts.get(values[i] or "", 0) + 1
-            groups = [g for g, n in counts.items() if n >= self.min_group_size]
-            if len(groups) < 2:
+            groups = sorted({v for v in values if v is not None})
+            group_index = {g: k for k, g in enumerate(groups)}
+            codes = np.array([group_index[v] if v is not None else -1 for v in values])
+            valid = (codes >= 0) & (topic_codes >= 0)
+            if not valid.any():
+                continue
+            # contingency table group x topic, counted in one pass
+            table = np.zeros((len(groups), len(topic_ids)), dtype=np.int64)
+            np.add.at(table, (codes[valid], topic_codes[valid]), 1)
+            sizes = table.sum(axis=1)
+            tested = [g for g, n in zip(groups, sizes, strict=True) if n >= self.min_group_size]
+            if len(tested) < 2:
                 continue
             if key == YOUTH:
-                groups = [g for g in groups if g == "youth"]
-            for group in sorted(groups):
-                in_group = [i for i in valid if values[i] == group]
-                rest = [i for i in valid if values[i] != group]
-                for topic in topic_ids:
-                    a = sum(1 for i in in_group if topics[i] == topic)
-                    c = sum(1 for i in rest if topics[i] == topic)
-                    test, p = two_by_two(a, len(in_group) - a, c, len(rest) - c)
+                tested = [g for g in tested if g == "youth"]
+            total = int(sizes.sum())
+            topic_totals = table.sum(axis=0)
+            for group in tested:
+                g = group_index[group]
+                n_group = int(sizes[g])
+                n_rest = total - n_group
+                for topic, k in topic_index.items():
+                    a = int(table[g, k])
+                    c = int(topic_totals[k]) - a
+                    test, p = two_by_two(a, n_group - a, c, n_rest - c)
                     if test == "none":
                         continue
-                    p1, p2 = a / len(in_group), c / len(rest)
-                    raw.append((key, group, topic, a, len(in_group), c, len(rest), p1, p2, test, p))
+                    p1, p2 = a / n_group, c / n_rest
+                    raw.append((key, group, topic, a, n_group, c, n_rest, p1, p2, test, p))
         adjusted = holm([r[10] for r in raw]) if raw else []
         self.comparisons_ = [
             Comparison(

@@ -142,7 +142,7 @@ class MinHashDeduper:
         )
         matrix = hv.transform(keys).tocsr()
         matrix.sum_duplicates()
-        return matrix.indptr.astype(np.int64), matrix.indices.astype(np.uint64)
+        return matrix.indptr.astype(np.int64), matrix.indices.astype(np.uint32)
 
     def fit(self, texts: Sequence[str]) -> MinHashDeduper:
         n = len(texts)
@@ -173,15 +173,13 @@ class MinHashDeduper:
         lengths = np.diff(indptr)
         usable = lengths > 0
         rng = np.random.default_rng(self.random_state)
-        prime = np.uint64((1 << 31) - 1)
-        a = rng.integers(1, (1 << 31) - 1, size=self.n_perm, dtype=np.uint64)
-        b = rng.integers(0, (1 << 31) - 1, size=self.n_perm, dtype=np.uint64)
-        sig = np.full((n, self.n_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
+        # shingle ids are already murmur hashes: XOR with a random mask per "permutation"
+        # is a cheap, good-enough min-wise hash family for them (one op per shingle)
+        masks = rng.integers(0, 1 << 24, size=self.n_perm, dtype=np.uint32)
+        sig = np.full((n, self.n_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
         starts = indptr[:-1][usable]
-        ids31 = ids % prime
         for p in range(self.n_perm):
-            hashed = (ids31 * a[p] + b[p]) % prime
-            sig[usable, p] = np.minimum.reduceat(hashed, starts)
+            sig[usable, p] = np.minimum.reduceat(ids ^ masks[p], starts)
         rows = self.n_perm // self.bands
         candidates: set[tuple[int, int]] = set()
         for band in range(self.bands):

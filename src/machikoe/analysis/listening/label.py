@@ -92,7 +92,7 @@ STOPWORDS = frozenset(
         "二",
     ]
 )
-_KANA1 = re.compile(r"^[\u3041-\u309f\u30a0-\u30ffー]{1,2}$")
+_KANA1 = re.compile(r"^(?:[\u3041-\u309fー]{1,2}|[\u30a0-\u30ffー])$")
 
 
 @dataclass(frozen=True)

@@ -194,7 +194,7 @@ def run_pipeline(
     topic_of_doc: list[str | None] = [None] * n
     sub_of_doc: list[str | None] = [None] * n
     rep_pos = {int(r): k for k, r in enumerate(reps)}
-    for i in usable_idx:
+    for i in usable_idx.tolist():
         k = rep_pos[int(rep_of[i])]
         t = int(labels.topic[k])
         topic_of_doc[i] = f"t{t + 1}"
@@ -388,16 +388,16 @@ def _classify(
     )
     predicted = classifier.predict(rep_vectors)
     for i in range(n):
-        k = rep_pos.get(int(rep_of[i]))
-        if k is not None:
-            out[i] = predicted[k]
+        position = rep_pos.get(int(rep_of[i]))
+        if position is not None:
+            out[i] = predicted[position]
     for doc_id, codes in corrections.items():
-        i = index.get(doc_id)
-        if i is None:
+        found = index.get(doc_id)
+        if found is None:
             continue
         tops = tuple(dict.fromkeys(c.split("-", 1)[0] for c in codes if c != NONE_CODE))
         subs = tuple(c for c in codes if "-" in c)
-        out[i] = Assignment(tops, subs, out[i].scores)
+        out[found] = Assignment(tops, subs, out[found].scores)
     return out
 
 

@@ -27,14 +27,19 @@ def perspectives_from_plan(plan: Mapping[str, Any]) -> tuple[list[PerspectiveSpe
             continue
         children = [c for c in section.get("children") or [] if c.get("kind") == "item"]
         text = " ".join(
-            str(x) for x in (section.get("alt_title"), section.get("text"), section.get("body")) if x
+            str(x)
+            for x in (section.get("alt_title"), section.get("text"), section.get("body"))
+            if x
         )
         specs.append(PerspectiveSpec(str(section["code"]), str(section.get("title", "")), text))
         for child in children:
             child_text = " ".join(str(x) for x in (child.get("text"), child.get("body")) if x)
             specs.append(
                 PerspectiveSpec(
-                    str(child["code"]), str(child.get("title", "")), child_text, str(section["code"])
+                    str(child["code"]),
+                    str(child.get("title", "")),
+                    child_text,
+                    str(section["code"]),
                 )
             )
     glossary = {

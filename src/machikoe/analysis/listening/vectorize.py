@@ -37,9 +37,12 @@ _SKIP_POS1 = ("数詞", "代名詞", "非自立可能")
 
 
 class Vectorizer(Protocol):
-    name: str
-    stateless: bool
-    chars_per_second: float
+    @property
+    def name(self) -> str: ...  # stable id of the backend and its settings (cache key)
+    @property
+    def stateless(self) -> bool: ...  # True: a text's vector does not depend on the corpus
+    @property
+    def chars_per_second(self) -> float: ...  # nominal speed, for time estimates
 
     def fit(self, texts: Sequence[str]) -> Vectorizer: ...
     def transform(self, texts: Sequence[str]) -> np.ndarray: ...
@@ -83,9 +86,10 @@ def _identity(tokens: list[str]) -> list[str]:
 class FastVectorizer:
     """Character 1–3-gram + Sudachi-word TF-IDF, LSA to `n_components` (fitted on a sample).
 
-    LSA is computed from the Gram matrix of up to `fit_sample` texts (exact and much faster
-    than a randomised SVD over hundreds of thousands of n-gram columns), then every text is
-    projected. Very long texts are cut at `max_chars` for this backend.
+    Vocabulary and IDF come from up to `vocab_sample` texts; LSA from the Gram matrix of up
+    to `fit_sample` of them (exact, and much faster than a randomised SVD over hundreds of
+    thousands of n-gram columns); then every text is projected, in `n_jobs` forked worker
+    processes when there are more than 10,000 texts. Texts are cut at `max_chars`.
     """
 
     name = "fast-char13-word-lsa256-v1"
@@ -97,62 +101,65 @@ class FastVectorizer:
         n_components: int = 256,
         char_weight: float = 0.7,
         fit_sample: int = 3000,
+        vocab_sample: int = 20_000,
         max_features: int = 150_000,
         max_chars: int = 20_000,
+        n_jobs: int | None = None,
         random_state: int = 0,
     ) -> None:
         self.n_components = n_components
         self.char_weight = char_weight
         self.fit_sample = fit_sample
+        self.vocab_sample = vocab_sample
         self.max_features = max_features
         self.max_chars = max_chars
+        self.n_jobs = n_jobs
         self.random_state = random_state
 
-    def _sparse(self, texts: Sequence[str], fit: bool) -> sp.csr_matrix:
+    def _fit_tfidf(self, texts: Sequence[str]) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
+
+        texts = [t[: self.max_chars] for t in texts]
+        min_df = 2 if len(texts) >= 200 else 1
+        self.char_tfidf_ = TfidfVectorizer(
+            analyzer="char",
+            ngram_range=(1, 3),
+            sublinear_tf=True,
+            min_df=min_df,
+            max_features=self.max_features,
+            dtype=np.float32,
+        ).fit(texts)
+        self.word_tfidf_ = TfidfVectorizer(
+            analyzer=_identity,
+            sublinear_tf=True,
+            min_df=min_df,
+            max_features=self.max_features,
+            dtype=np.float32,
+        ).fit([content_words(t) for t in texts])
+
+    def _sparse(self, texts: Sequence[str]) -> sp.csr_matrix:
         from sklearn.preprocessing import normalize
 
         texts = [t[: self.max_chars] for t in texts]
-        words = [content_words(t) for t in texts]
-        if fit:
-            min_df = 2 if len(texts) >= 200 else 1
-            self.char_tfidf_ = TfidfVectorizer(
-                analyzer="char",
-                ngram_range=(1, 3),
-                sublinear_tf=True,
-                min_df=min_df,
-                max_features=self.max_features,
-                dtype=np.float32,
-            ).fit(texts)
-            self.word_tfidf_ = TfidfVectorizer(
-                analyzer=_identity,
-                sublinear_tf=True,
-                min_df=min_df,
-                max_features=self.max_features,
-                dtype=np.float32,
-            ).fit(words)
         chars = normalize(self.char_tfidf_.transform(texts))
-        word_m = normalize(self.word_tfidf_.transform(words))
+        word_m = normalize(self.word_tfidf_.transform([content_words(t) for t in texts]))
         a = np.float32(np.sqrt(self.char_weight))
         b = np.float32(np.sqrt(1.0 - self.char_weight))
         return sp.hstack([chars * a, word_m * b], format="csr", dtype=np.float32)
 
     def fit(self, texts: Sequence[str]) -> FastVectorizer:
-        self.fit_transform(texts)
-        return self
-
-    def fit_transform(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             raise ValidationFailed("ベクトル化する文書がありません。", code="empty")
         rng = np.random.default_rng(self.random_state)
         n = len(texts)
-        sample = (
-            np.arange(n) if n <= self.fit_sample else np.sort(rng.choice(n, self.fit_sample, False))
-        )
-        # vocabulary and IDF from all texts would cost a second pass; the sample is enough
-        matrix_all = self._sparse(texts, fit=True)
-        self._fit_lsa(matrix_all[sample])
-        return self._project(matrix_all)
+        vocab = np.arange(n) if n <= self.vocab_sample else rng.choice(n, self.vocab_sample, False)
+        self._fit_tfidf([texts[i] for i in vocab])
+        lsa = vocab if len(vocab) <= self.fit_sample else rng.choice(vocab, self.fit_sample, False)
+        self._fit_lsa(self._sparse([texts[i] for i in np.sort(lsa)]))
+        return self
+
+    def fit_transform(self, texts: Sequence[str]) -> np.ndarray:
+        return self.fit(texts).transform(texts)
 
     def _fit_lsa(self, matrix: sp.csr_matrix) -> None:
         gram = (matrix @ matrix.T).toarray().astype(np.float64)
@@ -168,15 +175,48 @@ class FastVectorizer:
         self.components_ = np.asarray((matrix.T @ (eigvec / np.sqrt(eigval))), dtype=np.float32)
         self.n_components_ = self.components_.shape[1]
 
-    def _project(self, matrix: sp.csr_matrix) -> np.ndarray:
-        return l2_normalise(np.asarray(matrix @ self.components_))
+    def _project(self, texts: Sequence[str]) -> np.ndarray:
+        return l2_normalise(np.asarray(self._sparse(texts) @ self.components_))
 
     def transform(self, texts: Sequence[str]) -> np.ndarray:
         if not hasattr(self, "components_"):
             raise ValidationFailed("fast ベクトル化はまだ学習されていません（fit が先）。")
         if not texts:
             return np.zeros((0, self.n_components_), dtype=np.float32)
-        return self._project(self._sparse(texts, fit=False))
+        jobs = self.n_jobs if self.n_jobs is not None else min(2, os.cpu_count() or 1)
+        if jobs <= 1 or len(texts) <= 10_000:
+            return self._project(texts)
+        return _parallel_project(self, list(texts), jobs)
+
+
+_FORK_STATE: tuple[FastVectorizer, list[str]] | None = None
+
+
+def _project_chunk(bounds: tuple[int, int]) -> np.ndarray:
+    assert _FORK_STATE is not None
+    vectorizer, texts = _FORK_STATE
+    return vectorizer._project(texts[bounds[0] : bounds[1]])
+
+
+def _parallel_project(vectorizer: FastVectorizer, texts: list[str], jobs: int) -> np.ndarray:
+    """Project in forked workers (they inherit the fitted model; no pickling of it)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _FORK_STATE
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform
+        return vectorizer._project(texts)
+    step = -(-len(texts) // (jobs * 4))
+    chunks = [(s, min(s + step, len(texts))) for s in range(0, len(texts), step)]
+    _FORK_STATE = (vectorizer, texts)
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            parts = list(pool.map(_project_chunk, chunks))
+    finally:
+        _FORK_STATE = None
+    return np.vstack(parts)
 
 
 @VECTORIZERS.register("quality")

@@ -6,146 +6,333 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('participation', '0002_moderation_reports_tokens'),
+        ("participation", "0002_moderation_reports_tokens"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AnalysisRun',
+            name="AnalysisRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='版')),
-                ('status', models.CharField(choices=[('queued', '待機中'), ('running', '実行中'), ('succeeded', '完了'), ('failed', '失敗')], db_index=True, default='queued', max_length=20, verbose_name='状態')),
-                ('stage', models.CharField(blank=True, max_length=60, verbose_name='処理段階')),
-                ('fraction', models.FloatField(default=0.0, verbose_name='進捗（0〜1）')),
-                ('message', models.TextField(blank=True, verbose_name='メッセージ')),
-                ('config', models.JSONField(blank=True, default=dict, verbose_name='設定')),
-                ('statuses', models.JSONField(blank=True, default=list, verbose_name='対象とした意見の状態')),
-                ('vectorizer', models.CharField(blank=True, max_length=40, verbose_name='ベクトル化の方式（実際）')),
-                ('opinion_count', models.PositiveIntegerField(default=0, verbose_name='意見数')),
-                ('meta', models.JSONField(blank=True, default=dict, verbose_name='分析の情報')),
-                ('extras', models.JSONField(blank=True, default=dict, verbose_name='比較・分野横断・重複の結果')),
-                ('task_id', models.CharField(blank=True, max_length=64, verbose_name='タスクID')),
-                ('published', models.BooleanField(db_index=True, default=False, verbose_name='公開')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='公開日時')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='開始指示の日時')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='開始日時')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='終了日時')),
-                ('consultation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='analysis_runs', to='participation.consultation')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="版")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "待機中"),
+                            ("running", "実行中"),
+                            ("succeeded", "完了"),
+                            ("failed", "失敗"),
+                        ],
+                        db_index=True,
+                        default="queued",
+                        max_length=20,
+                        verbose_name="状態",
+                    ),
+                ),
+                ("stage", models.CharField(blank=True, max_length=60, verbose_name="処理段階")),
+                ("fraction", models.FloatField(default=0.0, verbose_name="進捗（0〜1）")),
+                ("message", models.TextField(blank=True, verbose_name="メッセージ")),
+                ("config", models.JSONField(blank=True, default=dict, verbose_name="設定")),
+                (
+                    "statuses",
+                    models.JSONField(blank=True, default=list, verbose_name="対象とした意見の状態"),
+                ),
+                (
+                    "vectorizer",
+                    models.CharField(
+                        blank=True, max_length=40, verbose_name="ベクトル化の方式（実際）"
+                    ),
+                ),
+                ("opinion_count", models.PositiveIntegerField(default=0, verbose_name="意見数")),
+                ("meta", models.JSONField(blank=True, default=dict, verbose_name="分析の情報")),
+                (
+                    "extras",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="比較・分野横断・重複の結果"
+                    ),
+                ),
+                ("task_id", models.CharField(blank=True, max_length=64, verbose_name="タスクID")),
+                (
+                    "published",
+                    models.BooleanField(db_index=True, default=False, verbose_name="公開"),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="公開日時"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="開始指示の日時"),
+                ),
+                (
+                    "started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="開始日時"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="終了日時"),
+                ),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="analysis_runs",
+                        to="participation.consultation",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '分析',
-                'verbose_name_plural': '分析',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "分析",
+                "verbose_name_plural": "分析",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OpinionVector',
+            name="OpinionVector",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text_hash', models.CharField(max_length=64, verbose_name='本文のハッシュ（SHA-256）')),
-                ('vectorizer', models.CharField(max_length=40, verbose_name='ベクトル化の方式')),
-                ('dim', models.PositiveIntegerField(verbose_name='次元数')),
-                ('data', models.BinaryField(verbose_name='ベクトル（float32）')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "text_hash",
+                    models.CharField(max_length=64, verbose_name="本文のハッシュ（SHA-256）"),
+                ),
+                ("vectorizer", models.CharField(max_length=40, verbose_name="ベクトル化の方式")),
+                ("dim", models.PositiveIntegerField(verbose_name="次元数")),
+                ("data", models.BinaryField(verbose_name="ベクトル（float32）")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': '意見ベクトル',
-                'verbose_name_plural': '意見ベクトル',
-                'constraints': [models.UniqueConstraint(fields=('text_hash', 'vectorizer'), name='listening_vector_unique')],
+                "verbose_name": "意見ベクトル",
+                "verbose_name_plural": "意見ベクトル",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("text_hash", "vectorizer"), name="listening_vector_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PerspectiveCorrection',
+            name="PerspectiveCorrection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('codes', models.JSONField(default=list, verbose_name='視点（コード）')),
-                ('corrected_at', models.DateTimeField(auto_now=True)),
-                ('corrected_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('opinion', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='perspective_correction', to='participation.opinion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("codes", models.JSONField(default=list, verbose_name="視点（コード）")),
+                ("corrected_at", models.DateTimeField(auto_now=True)),
+                (
+                    "corrected_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "opinion",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="perspective_correction",
+                        to="participation.opinion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '視点の修正',
-                'verbose_name_plural': '視点の修正',
+                "verbose_name": "視点の修正",
+                "verbose_name_plural": "視点の修正",
             },
         ),
         migrations.CreateModel(
-            name='RunCluster',
+            name="RunCluster",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=40, verbose_name='クラスタID')),
-                ('parent_key', models.CharField(blank=True, max_length=40, verbose_name='親クラスタID')),
-                ('label', models.CharField(max_length=200, verbose_name='見出し')),
-                ('auto_label', models.CharField(blank=True, max_length=200, verbose_name='自動でつけた見出し')),
-                ('keywords', models.JSONField(blank=True, default=list, verbose_name='キーワード')),
-                ('size', models.PositiveIntegerField(default=0, verbose_name='意見数')),
-                ('representatives', models.JSONField(blank=True, default=list, verbose_name='代表的な意見（意見ID）')),
-                ('merged_into', models.CharField(blank=True, max_length=40, verbose_name='統合先')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='並び順')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='clusters', to='listening.analysisrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=40, verbose_name="クラスタID")),
+                (
+                    "parent_key",
+                    models.CharField(blank=True, max_length=40, verbose_name="親クラスタID"),
+                ),
+                ("label", models.CharField(max_length=200, verbose_name="見出し")),
+                (
+                    "auto_label",
+                    models.CharField(blank=True, max_length=200, verbose_name="自動でつけた見出し"),
+                ),
+                ("keywords", models.JSONField(blank=True, default=list, verbose_name="キーワード")),
+                ("size", models.PositiveIntegerField(default=0, verbose_name="意見数")),
+                (
+                    "representatives",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="代表的な意見（意見ID）"
+                    ),
+                ),
+                ("merged_into", models.CharField(blank=True, max_length=40, verbose_name="統合先")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="並び順")),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="clusters",
+                        to="listening.analysisrun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'トピック',
-                'verbose_name_plural': 'トピック',
-                'ordering': ['position', 'id'],
+                "verbose_name": "トピック",
+                "verbose_name_plural": "トピック",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RunRow',
+            name="RunRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('topic', models.CharField(db_index=True, max_length=40, verbose_name='トピック')),
-                ('subtopic', models.CharField(blank=True, max_length=40, verbose_name='サブトピック')),
-                ('perspectives', models.JSONField(blank=True, default=list, verbose_name='視点')),
-                ('duplicate_group', models.CharField(blank=True, max_length=40, verbose_name='重複グループ')),
-                ('x', models.FloatField(default=0.0)),
-                ('y', models.FloatField(default=0.0)),
-                ('age_band', models.CharField(blank=True, max_length=20, verbose_name='年代')),
-                ('district', models.CharField(blank=True, max_length=20, verbose_name='地域')),
-                ('channel', models.CharField(blank=True, max_length=20, verbose_name='チャネル')),
-                ('youth', models.BooleanField(default=False, verbose_name='子ども・若者')),
-                ('opinion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='analysis_rows', to='participation.opinion')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rows', to='listening.analysisrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("topic", models.CharField(db_index=True, max_length=40, verbose_name="トピック")),
+                (
+                    "subtopic",
+                    models.CharField(blank=True, max_length=40, verbose_name="サブトピック"),
+                ),
+                ("perspectives", models.JSONField(blank=True, default=list, verbose_name="視点")),
+                (
+                    "duplicate_group",
+                    models.CharField(blank=True, max_length=40, verbose_name="重複グループ"),
+                ),
+                ("x", models.FloatField(default=0.0)),
+                ("y", models.FloatField(default=0.0)),
+                ("age_band", models.CharField(blank=True, max_length=20, verbose_name="年代")),
+                ("district", models.CharField(blank=True, max_length=20, verbose_name="地域")),
+                ("channel", models.CharField(blank=True, max_length=20, verbose_name="チャネル")),
+                ("youth", models.BooleanField(default=False, verbose_name="子ども・若者")),
+                (
+                    "opinion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="analysis_rows",
+                        to="participation.opinion",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rows",
+                        to="listening.analysisrun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '分析結果の行',
-                'verbose_name_plural': '分析結果の行',
-                'ordering': ['id'],
+                "verbose_name": "分析結果の行",
+                "verbose_name_plural": "分析結果の行",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='TopicEdit',
+            name="TopicEdit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('rename', '見出しの変更'), ('merge', '統合'), ('move', '意見の移動')], max_length=20, verbose_name='種類')),
-                ('payload', models.JSONField(default=dict, verbose_name='内容')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('consultation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='topic_edits', to='participation.consultation')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('run', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='topic_edits', to='listening.analysisrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("rename", "見出しの変更"),
+                            ("merge", "統合"),
+                            ("move", "意見の移動"),
+                        ],
+                        max_length=20,
+                        verbose_name="種類",
+                    ),
+                ),
+                ("payload", models.JSONField(default=dict, verbose_name="内容")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="topic_edits",
+                        to="participation.consultation",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="topic_edits",
+                        to="listening.analysisrun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'トピックの修正',
-                'verbose_name_plural': 'トピックの修正',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "トピックの修正",
+                "verbose_name_plural": "トピックの修正",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='analysisrun',
-            constraint=models.UniqueConstraint(fields=('consultation', 'number'), name='listening_run_number'),
+            model_name="analysisrun",
+            constraint=models.UniqueConstraint(
+                fields=("consultation", "number"), name="listening_run_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='runcluster',
-            constraint=models.UniqueConstraint(fields=('run', 'key'), name='listening_cluster_key'),
+            model_name="runcluster",
+            constraint=models.UniqueConstraint(fields=("run", "key"), name="listening_cluster_key"),
         ),
         migrations.AddConstraint(
-            model_name='runrow',
-            constraint=models.UniqueConstraint(fields=('run', 'opinion'), name='listening_row_opinion'),
+            model_name="runrow",
+            constraint=models.UniqueConstraint(
+                fields=("run", "opinion"), name="listening_row_opinion"
+            ),
         ),
     ]

@@ -1,0 +1,91 @@
+"""The EBPM dashboard in Chromium: charts drawn under the CSP, tables beside them, axe clean
+in both こどもモード states, on the dashboard, an indicator page and the logic model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PERSPECTIVES = {
+    "V1": "コロナ禍からの復興・物価高騰等から区民生活と区内経済を守る",
+    "V2": "誰もが住み慣れた地域で安心して暮らすことができる社会",
+    "V3": "地域コミュニティ",
+    "V4": "子ども・若者支援と教育の充実",
+    "V5": "持続可能な循環型社会",
+    "V6": "新たな自治体経営",
+}
+
+
+@pytest.fixture
+def demo(transactional_db: Any) -> None:
+    """The plan's perspectives and the EBPM demo (real public statistics)."""
+    from machikoe.ebpm.demo import load_demo
+    from machikoe.plan.models import Plan, PlanVersion, Section
+
+    plan = Plan.objects.create(slug="browser-plan", title="次期基本計画策定の考え方")
+    version = PlanVersion.objects.create(plan=plan, number=1, label="第1版")
+    group = Section.objects.create(
+        version=version, code="V", kind="group", order=0, title="主な視点"
+    )
+    for order, (code, title) in enumerate(PERSPECTIVES.items(), start=1):
+        Section.objects.create(
+            version=version, parent=group, code=code, kind="perspective", order=order, title=title
+        )
+    load_demo(lambda message: None)
+
+
+def _watch_console(page: Any) -> list[str]:
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
+
+
+def test_dashboard_draws_charts_and_is_accessible_in_both_modes(
+    page: Any, live_server: Any, accessible: Any, demo: None
+) -> None:
+    errors = _watch_console(page)
+    page.goto(live_server.url + "/ebpm/?year=2025")
+    assert page.locator("h1").inner_text().startswith("成果指標")
+    page.wait_for_selector(".ebpm-chart[data-drawn='1']")
+    drawn = page.locator(".ebpm-chart[data-drawn='1']").count()
+    assert drawn >= 5
+    assert page.locator(".ebpm-chart[data-drawn='1'] .main-svg").count() >= drawn
+    # Every chart has its table right after it.
+    assert (
+        page.locator("figure.ebpm-figure + table.ebpm-data").count()
+        == page.locator(".ebpm-chart").count()
+    )
+    assert page.get_by_text("例示の目標").first.is_visible()
+    assert page.locator("#formulas").get_by_text("進捗率").first.is_visible()
+    accessible(page)
+    page.click("#kodomo-toggle")
+    assert page.locator("#kodomo-toggle").get_attribute("aria-pressed") == "true"
+    page.wait_for_selector(".ebpm-chart[data-drawn='1']")
+    accessible(page)
+    assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
+
+
+def test_indicator_page_and_logic_model_are_accessible(
+    page: Any, live_server: Any, accessible: Any, demo: None
+) -> None:
+    from machikoe.ebpm.models import Indicator
+
+    waiting = Indicator.objects.get(code="waiting-children")
+    errors = _watch_console(page)
+    page.goto(f"{live_server.url}/ebpm/indicators/{waiting.pk}/")
+    page.wait_for_selector(".ebpm-chart[data-drawn='1']")
+    assert page.get_by_text("観測値と改定の履歴").is_visible()
+    assert page.get_by_text("まだ分析結果がありません").first.is_visible()
+    accessible(page)
+    page.click("#kodomo-toggle")
+    accessible(page)
+    page.goto(live_server.url + "/ebpm/logic-model/")
+    assert page.get_by_text("成果指標につながっていない施策・事業").is_visible()
+    accessible(page)
+    page.click("#kodomo-toggle")
+    accessible(page)
+    assert not errors, errors
