@@ -56,11 +56,21 @@ def best_of(repeats: int, fn) -> float:  # type: ignore[no-untyped-def]
 
 def run_peer(folder: Path, repeats: int) -> dict[str, object] | None:
     if not PEER.exists():
-        print(f"red-dwarf not found at {PEER}: see the set-up command in this file", file=sys.stderr)
+        print(
+            f"red-dwarf not found at {PEER}: see the set-up command in this file", file=sys.stderr
+        )
         return None
     out = subprocess.run(
-        [str(PEER), str(Path(__file__).with_name("deliberation_reddwarf_runner.py")), str(folder), str(repeats)],
-        capture_output=True, text=True, check=True, env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        [
+            str(PEER),
+            str(Path(__file__).with_name("deliberation_reddwarf_runner.py")),
+            str(folder),
+            str(repeats),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -84,7 +94,9 @@ def main() -> None:
         full_s = best_of(args.repeats, lambda: OpinionGroups().fit(build_matrix(log, excluded)))  # noqa: B023
         cold = OpinionGroups().fit(matrix).result_
         state = model.state_
-        update_s = best_of(args.repeats, lambda: OpinionGroups().fit(build_matrix(log, excluded), state))  # noqa: B023
+        update_s = best_of(
+            args.repeats, lambda: OpinionGroups().fit(build_matrix(log, excluded), state)
+        )  # noqa: B023
         peer = run_peer(folder, args.repeats)
         row = {
             "conversation": name,
@@ -93,7 +105,9 @@ def main() -> None:
             "groups_polis": len({g for g in polis_groups.values() if g is not None}),
             "groups_machikoe": len(model.result_.groups),
             "ari_machikoe": round(ari(polis_groups, ours), 3),
-            "ari_machikoe_no_replay": round(ari(polis_groups, {str(p): g for p, g in cold.group_of.items()}), 3),
+            "ari_machikoe_no_replay": round(
+                ari(polis_groups, {str(p): g for p, g in cold.group_of.items()}), 3
+            ),
             "seconds_machikoe_full": round(full_s, 4),
             "seconds_machikoe_update": round(update_s, 4),
             "seconds_machikoe_replay": round(replay_s, 3),
@@ -101,25 +115,40 @@ def main() -> None:
         if peer is not None:
             peer_groups = peer["groups"]
             assert isinstance(peer_groups, dict)
-            row.update({
-                "groups_reddwarf": len(set(peer_groups.values())),
-                "ari_reddwarf": round(ari(polis_groups, peer_groups), 3),
-                "seconds_reddwarf": round(float(peer["seconds"]), 4),  # type: ignore[arg-type]
-            })
+            row.update(
+                {
+                    "groups_reddwarf": len(set(peer_groups.values())),
+                    "ari_reddwarf": round(ari(polis_groups, peer_groups), 3),
+                    "seconds_reddwarf": round(float(peer["seconds"]), 4),  # type: ignore[arg-type]
+                }
+            )
         rows.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
-    header = ("conversation", "participants", "groups P/m/r", "ARI machikoe", "ARI red-dwarf",
-              "full s", "update s", "replay s", "red-dwarf s")
+    header = (
+        "conversation",
+        "participants",
+        "groups P/m/r",
+        "ARI machikoe",
+        "ARI red-dwarf",
+        "full s",
+        "update s",
+        "replay s",
+        "red-dwarf s",
+    )
     print("\n| " + " | ".join(header) + " |\n|" + "---|" * len(header))
     for r in rows:
-        print(f"| {r['conversation']} | {r['participants']} | {r['groups_polis']}/{r['groups_machikoe']}/{r.get('groups_reddwarf', '-')} "
-              f"| {r['ari_machikoe']} | {r.get('ari_reddwarf', '-')} | {r['seconds_machikoe_full']} | {r['seconds_machikoe_update']} "
-              f"| {r['seconds_machikoe_replay']} | {r.get('seconds_reddwarf', '-')} |")
+        print(
+            f"| {r['conversation']} | {r['participants']} | {r['groups_polis']}/{r['groups_machikoe']}/{r.get('groups_reddwarf', '-')} "
+            f"| {r['ari_machikoe']} | {r.get('ari_reddwarf', '-')} | {r['seconds_machikoe_full']} | {r['seconds_machikoe_update']} "
+            f"| {r['seconds_machikoe_replay']} | {r.get('seconds_reddwarf', '-')} |"
+        )
     mean = sum(float(r["ari_machikoe"]) for r in rows) / len(rows)  # type: ignore[arg-type]
     print(f"\nmean ARI machikoe {mean:.3f}")
     out = ROOT / "benchmarks" / "out"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "deliberation_polis.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / "deliberation_polis.json").write_text(
+        json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":

@@ -26,8 +26,12 @@ def main(folder: Path, repeats: int) -> None:
         # The history is kept in the export; the latest vote per pair is the one that counts.
         for r in sorted(csv.DictReader(f), key=lambda r: int(r["timestamp"])):
             key = (int(r["voter-id"]), int(r["comment-id"]))
-            latest[key] = {"participant_id": key[0], "statement_id": key[1],
-                           "vote": int(r["vote"]), "modified": int(r["timestamp"])}
+            latest[key] = {
+                "participant_id": key[0],
+                "statement_id": key[1],
+                "vote": int(r["vote"]),
+                "modified": int(r["timestamp"]),
+            }
     votes = list(latest.values())
     best = float("inf")
     result = None

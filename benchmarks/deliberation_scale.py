@@ -48,7 +48,8 @@ def synthetic(seed: int = 0) -> VoteLog:
 def with_new_votes(log: VoteLog, n: int, seed: int = 1) -> VoteLog:
     rng = np.random.default_rng(seed)
     return VoteLog(
-        log.participants, log.statements,
+        log.participants,
+        log.statements,
         np.concatenate([log.p_index, rng.integers(0, N_PARTICIPANTS, n)]),
         np.concatenate([log.s_index, rng.integers(0, N_STATEMENTS, n)]),
         np.concatenate([log.vote, rng.integers(-1, 2, n).astype(np.int8)]),
@@ -58,10 +59,14 @@ def with_new_votes(log: VoteLog, n: int, seed: int = 1) -> VoteLog:
 
 def main() -> None:
     log = synthetic()
-    print(f"synthetic: {N_PARTICIPANTS} participants × {N_STATEMENTS} statements, {len(log):,} votes ({len(log) / (N_PARTICIPANTS * N_STATEMENTS):.0%} of cells)")
+    print(
+        f"synthetic: {N_PARTICIPANTS} participants × {N_STATEMENTS} statements, {len(log):,} votes ({len(log) / (N_PARTICIPANTS * N_STATEMENTS):.0%} of cells)"
+    )
     start = time.perf_counter()
     first = OpinionGroups().fit(build_matrix(log))
-    print(f"first full computation: {time.perf_counter() - start:.2f} s, groups {len(first.result_.groups)}")
+    print(
+        f"first full computation: {time.perf_counter() - start:.2f} s, groups {len(first.result_.groups)}"
+    )
     state = ModelState.from_dict(first.state_.to_dict())  # as stored between requests
     newer = with_new_votes(log, N_NEW)
     times = []
@@ -73,7 +78,9 @@ def main() -> None:
         model = OpinionGroups().fit(matrix, state)
         times.append((time.perf_counter() - start, t_matrix))
     best = min(times)
-    print(f"recompute after {N_NEW} new votes: {best[0]:.2f} s (matrix {best[1]:.2f} s), groups {len(model.result_.groups)} — target ≤ 2 s: {'OK' if best[0] <= 2 else 'MISSED'}")
+    print(
+        f"recompute after {N_NEW} new votes: {best[0]:.2f} s (matrix {best[1]:.2f} s), groups {len(model.result_.groups)} — target ≤ 2 s: {'OK' if best[0] <= 2 else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

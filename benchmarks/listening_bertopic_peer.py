@@ -25,9 +25,16 @@ def main() -> None:
     with open(docs_path, encoding="utf-8") as handle:
         texts = [json.loads(line)["text"] for line in handle]
     vectors = np.load(vectors_path)
+    import resource
+
     from bertopic import BERTopic
     from sklearn.feature_extraction.text import CountVectorizer
 
+    def cpu() -> float:
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        return own.ru_utime + own.ru_stime
+
+    cpu0 = cpu()
     start = time.perf_counter()
     model = BERTopic(
         embedding_model=None,
@@ -36,11 +43,13 @@ def main() -> None:
     )
     topics, _ = model.fit_transform(texts, vectors)
     elapsed = time.perf_counter() - start
+    cpu_used = cpu() - cpu0
     topics = [int(t) for t in topics]
     with open(out_path, "w", encoding="utf-8") as handle:
         json.dump(
             {
                 "seconds": elapsed,
+                "cpu": cpu_used,
                 "topics": topics,
                 "n_topics": len(set(topics) - {-1}),
                 "outliers": sum(1 for t in topics if t == -1),

@@ -1,7 +1,7 @@
 """Load benchmark for submissions: a real gunicorn server on loopback backed by PostgreSQL.
 
     .venv/bin/python benchmarks/participation_load.py [--opinions 10000] [--clients 100]
-        [--workers 4] [--kill] [--database-url postgres://postgres@127.0.0.1:5432/postgres]
+        [--workers 3] [--threads 4] [--kill] [--database-url postgres://postgres@127.0.0.1:5432/postgres]
 
 It creates (and afterwards drops) the database machikoe_bench_participation, migrates it,
 opens one consultation, starts gunicorn (MACHIKOE_INSECURE_HTTP=1, MACHIKOE_AXES_ENABLED=0,
@@ -198,7 +198,7 @@ async def client(run: Run, session: aiohttp.ClientSession, url: str, rng: random
 
 
 async def drive(run: Run, url: str, clients: int, kill: bool, restart: Any) -> float:
-    connector = aiohttp.TCPConnector(limit=clients, force_close=True)
+    connector = aiohttp.TCPConnector(limit=clients)  # keep-alive, as real API clients do
     timeout = aiohttp.ClientTimeout(total=60)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         tasks = [
@@ -223,8 +223,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--opinions", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=100)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=1, help="gthread threads per worker")
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=4, help="gthread threads per worker")
     parser.add_argument("--kill", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument(

@@ -89,3 +89,30 @@ def test_indicator_page_and_logic_model_are_accessible(
     page.click("#kodomo-toggle")
     accessible(page)
     assert not errors, errors
+
+
+def test_staff_pages_are_accessible(
+    page: Any, live_server: Any, accessible: Any, demo: None, django_user_model: Any
+) -> None:
+    django_user_model.objects.create_user("shokuin", password="long-enough-pw-1", is_staff=True)
+    page.goto(live_server.url + "/login/?next=/ebpm/manage/")
+    page.fill("#id_username", "shokuin")
+    page.fill("#id_password", "long-enough-pw-1")
+    page.click("form.form button[type=submit]")
+    page.wait_for_url("**/ebpm/manage/")
+    assert page.get_by_text("ファイルから取り込む").is_visible()
+    accessible(page)
+    for path in ("/ebpm/manage/indicators/new/", "/ebpm/manage/measures/new/"):
+        page.goto(live_server.url + path)
+        accessible(page)
+    # A refused edit shows the reason on the form, still accessible.
+    page.goto(live_server.url + "/ebpm/manage/indicators/new/")
+    page.fill("#id_code", "T1")
+    page.fill("#id_name", "テスト指標")
+    page.fill("#id_baseline_year", "2030")
+    page.fill("#id_baseline_value", "1")
+    page.fill("#id_target_year", "2020")
+    page.fill("#id_target_value", "2")
+    page.click("main form button[type=submit]")
+    assert page.get_by_text("基準年より後").first.is_visible()
+    accessible(page)

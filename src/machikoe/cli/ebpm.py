@@ -143,11 +143,15 @@ def import_command(
     layout: Annotated[
         str,
         typer.Option(
-            help="形式: auto, indicators, observations, setagaya_indicators, tokyo23_kurashi, waiting_children"
+            help=(
+                "形式: auto, indicators, observations, setagaya_indicators, tokyo23_kurashi, "
+                "waiting_children, ods_population"
+            )
         ),
     ] = "auto",
     municipality: Annotated[
-        str, typer.Option(help="統計表から取り込む自治体（くらしと統計・待機児童）")
+        str,
+        typer.Option(help="統計表から取り込む自治体（くらしと統計・待機児童・地域・年齢別人口）"),
     ] = "世田谷区",
     revisions: Annotated[
         bool,

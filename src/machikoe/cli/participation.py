@@ -98,9 +98,31 @@ def export_opinions_command(
     console.print(f"{output} に書き出しました")
 
 
+def api_token_command(
+    username: Annotated[str, typer.Argument(help="職員のユーザー名")],
+    name: Annotated[str, typer.Option("--name", help="トークンの用途")] = "API",
+) -> None:
+    """職員用の API トークンを発行する（キーは一度だけ表示されます）。"""
+    setup_django()
+    from django.contrib.auth import get_user_model
+
+    from machikoe.core.errors import MachikoeError
+    from machikoe.participation import services
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        fail(f"ユーザー「{username}」はいません。")
+    try:
+        token, key = services.create_api_token(user, user, name)
+    except MachikoeError as exc:
+        fail(exc.message)
+    console.print(f"トークン「{token.name}」を発行しました。Authorization: Bearer {key}")
+
+
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the `machikoe` command."""
     app.command("mask-pii")(mask_pii_command)
+    app.command("api-token")(api_token_command)
     import_app.command("opinions")(import_opinions_command)
     export_app.command("opinions")(export_opinions_command)
     app.add_typer(import_app, name="import")

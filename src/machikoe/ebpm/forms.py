@@ -12,6 +12,19 @@ from machikoe.ebpm.models import Indicator, Measure, Observation
 from machikoe.ebpm.services import OutputInput
 
 
+def _check_section_code(code: str) -> str:
+    """A section code must exist in the current plan version (when a plan is loaded)."""
+    code = (code or "").strip()
+    if not code:
+        return code
+    from machikoe.ebpm.selectors import plan_sections
+
+    sections = plan_sections()
+    if sections and code not in sections:
+        raise forms.ValidationError(f"計画の現在の版に節「{code}」がありません（例: V5、V5-1）。")
+    return code
+
+
 class IndicatorForm(forms.ModelForm):
     milestones_text = forms.CharField(
         label="中間目標",
@@ -52,6 +65,9 @@ class IndicatorForm(forms.ModelForm):
             self.fields["milestones_text"].initial = ";".join(
                 f"{m.year}:{m.value:g}" for m in self.instance.milestones.all()
             )
+
+    def clean_section_code(self) -> str:
+        return _check_section_code(self.cleaned_data.get("section_code", ""))
 
     def clean_milestones_text(self) -> tuple[Milestone, ...]:
         try:
@@ -105,6 +121,9 @@ class MeasureForm(forms.ModelForm):
                 )
                 for o in self.instance.outputs.all()
             )
+
+    def clean_section_code(self) -> str:
+        return _check_section_code(self.cleaned_data.get("section_code", ""))
 
     def clean_outputs_text(self) -> list[OutputInput]:
         outputs = []

@@ -102,13 +102,23 @@ def csv_rows(views: list[selectors.IndicatorView]) -> list[dict[str, str]]:
     return rows
 
 
+TEXT_COLUMNS = {"id", "name", "section", "unit", "data_source", "messages"}
+
+
+def _cell(key: str, value: str) -> str:
+    """Text that Excel would run as a formula (=, +, -, @ first) is prefixed with '."""
+    if key in TEXT_COLUMNS and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        return "'" + value
+    return value
+
+
 def evaluation_csv(views: list[selectors.IndicatorView]) -> bytes:
     """The evaluation as CSV bytes, UTF-8 with BOM so Excel in Japan opens it correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([label for _, label in CSV_COLUMNS])
     for row in csv_rows(views):
-        writer.writerow([row[key] for key, _ in CSV_COLUMNS])
+        writer.writerow([_cell(key, row[key]) for key, _ in CSV_COLUMNS])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -134,8 +144,9 @@ def council_report_html(
         "generated_at": timezone.localtime(),
         "logic": selectors.logic_model(sections),
         "plotly_js": PLOTLY_JS.read_text(encoding="utf-8"),
-        # </script> inside JSON would end the script element; escape the slash.
-        "figures_json": json.dumps(figures, ensure_ascii=False).replace("</", "<\\/"),
+        # "<" inside a script element could end it ("</script>") or open a comment; JSON
+        # allows the \u003c escape, so no "<" reaches the HTML parser.
+        "figures_json": json.dumps(figures, ensure_ascii=False).replace("<", "\\u003c"),
         "any_illustrative": any(v.indicator.illustrative for v in views),
     }
     return render_to_string("ebpm/report.html", context)

@@ -240,14 +240,39 @@ def logic_model(sections: dict[str, SectionInfo] | None = None) -> LogicModel:
         Measure.objects.prefetch_related("outputs", "indicators").order_by("section_code", "code")
     )
     by_perspective: dict[str, dict[str, Any]] = {
-        p.code: {"perspective": p, "indicators": []} for p in perspectives(sections)
+        p.code: {"perspective": p, "indicators": [], "rows": [], "orphans": []}
+        for p in perspectives(sections)
     }
-    for indicator in all_indicators:
-        code = perspective_of(indicator.section_code, sections)
+
+    def group(code: str) -> dict[str, Any]:
         if code not in by_perspective:
             info = sections.get(code) or SectionInfo(code=code, title="", kind="perspective")
-            by_perspective[code] = {"perspective": info, "indicators": []}
-        by_perspective[code]["indicators"].append(indicator)
+            by_perspective[code] = {
+                "perspective": info,
+                "indicators": [],
+                "rows": [],
+                "orphans": [],
+            }
+        return by_perspective[code]
+
+    for indicator in all_indicators:
+        group(perspective_of(indicator.section_code, sections))["indicators"].append(indicator)
+    # One row per measure and perspective: measure → its outputs → the outcome indicators
+    # of that perspective it is meant to move. A measure with no indicator sits under its
+    # own section's perspective, with an empty outcome column (a gap).
+    for measure in measures:
+        targets: dict[str, list[Indicator]] = {}
+        for indicator in measure.indicators.all():
+            targets.setdefault(perspective_of(indicator.section_code, sections), []).append(
+                indicator
+            )
+        if not targets:
+            targets[perspective_of(measure.section_code, sections)] = []
+        for code, moved in targets.items():
+            group(code)["rows"].append({"measure": measure, "indicators": moved})
+    for indicator in all_indicators:
+        if not indicator.measures.all():
+            group(perspective_of(indicator.section_code, sections))["orphans"].append(indicator)
     covered = {perspective_of(i.section_code, sections) for i in all_indicators}
     return LogicModel(
         groups=list(by_perspective.values()),

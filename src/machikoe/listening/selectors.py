@@ -305,9 +305,13 @@ def comparisons(
     topic: str | None = None,
     significant_only: bool = False,
 ) -> list[dict[str, Any]]:
+    """The run's tests, minus those about topics staff have since merged away (their
+    counts no longer describe a topic on the page)."""
     labels = {c.key: c.label for c in live_clusters(run)}
     out = []
     for c in run.extras.get("comparisons", []):
+        if str(c.get("topic")) not in labels:
+            continue
         if attribute is not None and c.get("attribute") != attribute:
             continue
         if topic is not None and str(c.get("topic")) != topic:

@@ -4,7 +4,8 @@ write all rows in one transaction — or nothing.
 - Encodings: UTF-8 with or without BOM, then Shift_JIS/CP932, then charset-normalizer's guess.
 - Columns: the kouchou-ai / Talk to the City layout (`comment-id`, `comment-body`, then
   attributes) and common Japanese headers map themselves; anything else through `mapping`
-  ({column: field}).
+  ({column: field}). Unrecognised columns are not imported (Talk to the City's `timestamp`
+  is a video position and `interview` a person's name, so neither is mapped by itself).
 - Re-importing the same file adds nothing: each row gets an `external_id` (the id column, or
   a hash of the row's content plus its occurrence number) that is unique per consultation.
 """
@@ -78,7 +79,6 @@ AUTO_COLUMNS = {
     "section_code": "section_code",
     "対象の節": "section_code",
     "節": "section_code",
-    "timestamp": "submitted_at",
     "submitted_at": "submitted_at",
     "日時": "submitted_at",
     "受付日時": "submitted_at",

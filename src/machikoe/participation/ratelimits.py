@@ -9,6 +9,7 @@ MACHIKOE_RATELIMIT_ENABLED=0 turns them off (load benchmarks only).
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 
 from django.conf import settings
@@ -16,6 +17,8 @@ from django.http import HttpRequest
 from django_ratelimit.core import is_ratelimited
 
 from machikoe.core.errors import MachikoeError
+
+logger = logging.getLogger(__name__)
 
 
 class RateLimited(MachikoeError):
@@ -43,6 +46,15 @@ def check(request: HttpRequest, consultation_slug: str) -> None:
     """Raise RateLimited when this client or this consultation sent too much just now."""
     if not enabled():
         return
+    try:
+        _check(request, consultation_slug)
+    except RateLimited:
+        raise
+    except Exception:  # the cache is down: accept rather than lose the opinion
+        logger.exception("rate-limit cache unavailable; submission accepted without a limit")
+
+
+def _check(request: HttpRequest, consultation_slug: str) -> None:
     key = client_key(request)
     per_client = os.environ.get("MACHIKOE_RATE_PER_CLIENT", "10/m")
     per_consultation = os.environ.get("MACHIKOE_RATE_PER_CONSULTATION", "600/m")

@@ -216,7 +216,12 @@ CONSULTATION_FIELDS = (
 )
 
 
+RESERVED_SLUGS = frozenset({"staff"})
+
+
 def _check_consultation(fields: dict[str, Any]) -> None:
+    if fields.get("slug") in RESERVED_SLUGS:
+        raise ValidationFailed("この識別子は使えません。", field="slug")
     opens, closes = fields.get("opens_at"), fields.get("closes_at")
     if opens and closes and closes <= opens:
         raise ValidationFailed("終了日時は開始日時より後にしてください。", field="closes_at")

@@ -10,6 +10,8 @@ the next request without any cross-process invalidation.
 from __future__ import annotations
 
 import contextvars
+import html
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -110,13 +112,52 @@ def render_text(text: str, *, kodomo: bool, glossary: bool) -> SafeString:
     """Plain `text` as safe HTML: glossary terms linked and explained, furigana if `kodomo`.
 
     Terms are matched after NFKC normalisation (ＥＢＰＭ = EBPM), longest first, never
-    overlapping, so annotations never nest; the input is plain text, so no match can fall
-    inside a tag or an attribute.
+    overlapping, so annotations never nest. Plain text is escaped; a SafeString is taken
+    as HTML and only the text between its tags is annotated (never inside a tag, an
+    attribute, a link or existing ruby).
     """
     if not text:
         return mark_safe("")
     index = current_glossary() if glossary else _EMPTY
+    if isinstance(text, SafeString):
+        # Already HTML (e.g. from another helper's markup): only its text is annotated.
+        return mark_safe(_render_html(str(text), kodomo, index))
     return mark_safe(_render(str(text), kodomo, index))
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+_TAG_NAME = re.compile(r"^</?\s*([a-zA-Z0-9]+)")
+_NO_LINKS_INSIDE = {"a", "button", "label", "select", "option", "textarea", "summary"}
+_NO_TEXT_CHANGE = {"script", "style", "ruby", "rt", "rp", "code", "pre", "textarea"}
+
+
+@lru_cache(maxsize=2048)
+def _render_html(markup: str, kodomo: bool, index: GlossaryIndex) -> str:
+    """Annotate the text between tags of trusted HTML, never a tag or an attribute, and
+    never inside a link (no nested links) or inside existing ruby."""
+    out: list[str] = []
+    open_tags: list[str] = []
+    for part in _TAG.split(markup):
+        if not part:
+            continue
+        if part.startswith("<"):
+            out.append(part)
+            name_match = _TAG_NAME.match(part)
+            if name_match is None or part.endswith("/>"):
+                continue
+            name = name_match.group(1).lower()
+            if part.startswith("</"):
+                if name in open_tags:
+                    del open_tags[len(open_tags) - 1 - open_tags[::-1].index(name)]
+            elif name in _NO_LINKS_INSIDE | _NO_TEXT_CHANGE:
+                open_tags.append(name)
+            continue
+        if any(tag in _NO_TEXT_CHANGE for tag in open_tags):
+            out.append(part)
+            continue
+        terms = _EMPTY if any(tag in _NO_LINKS_INSIDE for tag in open_tags) else index
+        out.append(_render(html.unescape(part), kodomo, terms))
+    return "".join(out)
 
 
 @lru_cache(maxsize=8192)
@@ -147,4 +188,5 @@ def _term_html(surface: str, number: int, kodomo: bool, index: GlossaryIndex) ->
 def clear_cache() -> None:
     """Forget rendered fragments (tests; after changing reading overrides)."""
     _render.cache_clear()
+    _render_html.cache_clear()
     _index.cache_clear()

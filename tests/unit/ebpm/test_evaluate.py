@@ -51,6 +51,8 @@ def test_cli_dict_has_exactly_the_issue_keys() -> None:
     assert tuple(data) == CLI_KEYS
     assert data["status"] == "未達見込み" or data["status"] in {"達成見込み", "要注意"}
     assert isinstance(data["projection_interval"], list) and len(data["projection_interval"]) == 2
+    full = result.to_dict()
+    assert data == {key: full[key] for key in CLI_KEYS}
 
 
 def test_achieved_when_latest_meets_target() -> None:

@@ -170,6 +170,11 @@ def test_staff_crud_through_the_pages(client: Client, data: Any, staff: Any) -> 
     assert response.status_code == 302, response.content.decode()[:2000]
     co2 = Indicator.objects.get(code="CO2")
     assert co2.milestones.get().year == 2025
+    page = client.get(reverse("ebpm:indicator", args=[co2.pk]), {"year": 2025}).content.decode()
+    assert "2050年 脱炭素" in page and "長期ビジョンの道筋とのギャップ" in page
+    assert "職員の操作" in page
+    unknown = client.post(reverse("ebpm:indicator_edit", args=[co2.pk]), {**form, "section_code": "V9"})
+    assert "節「V9」がありません" in unknown.content.decode()
     # A target year before the baseline year is refused with a message, nothing saved.
     bad = client.post(
         reverse("ebpm:indicator_edit", args=[co2.pk]), {**form, "target_year": "2010"}
@@ -245,3 +250,25 @@ def test_thresholds_and_scheme_come_from_settings(client: Client, data: Any, set
     assert "未達見込み" not in html.split('id="overall-heading"')[1].split("</section>")[0]
     assert 'value="osaka_lib_abcd" selected' in html
     assert "p ≥ 0.0" in html
+
+
+def test_exports_are_safe_with_hostile_names(client: Client, data: Any) -> None:
+    services.save_indicator(
+        None,
+        {
+            "code": "Z1",
+            "name": '=HYPERLINK("x")</script><script>alert(1)</script>',
+            "unit": "件",
+            "direction": "up",
+        },
+    )
+    rows = list(
+        csv.reader(io.StringIO(client.get(reverse("ebpm:export_csv")).content.decode("utf-8-sig")))
+    )
+    z1 = next(r for r in rows if r[0] == "Z1")
+    assert z1[1].startswith("'=HYPERLINK")
+    html = client.get(reverse("ebpm:report")).content.decode()
+    assert "<script>alert(1)" not in html
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)" in html  # escaped in the page text
+    dashboard = client.get(reverse("ebpm:dashboard")).content.decode()
+    assert "<script>alert(1)" not in dashboard

@@ -170,3 +170,21 @@ def test_auto_picks_fast_for_long_texts_and_quality_for_short_ones() -> None:
     many = ["公園を増やしてほしい" * 10] * 10_000
     choice = choose_vectorizer(many, 60, calibrate=False)
     assert choice.name == "fast" and choice.estimate_s["quality"] > 60
+
+
+def test_fast_vectoriser_parallel_projection_equals_serial(fitted) -> None:
+    texts, _, _ = fitted
+    serial = FastVectorizer(n_components=16, n_jobs=1).fit_transform(texts)
+    parallel = FastVectorizer(n_components=16, n_jobs=2, parallel_min=10).fit_transform(texts)
+    assert np.allclose(serial, parallel, atol=1e-5)
+
+
+def test_quality_backend_small() -> None:
+    """The one quality-backend test: e5 puts paraphrases closer than unrelated sentences."""
+    from machikoe.analysis.listening import get_vectorizer
+
+    vec = get_vectorizer("quality")
+    v = vec.transform(["公園を増やしてほしい", "遊び場となる公園が欲しい", "税金の使い方が不透明だ"])
+    assert v.shape == (3, 384) and vec.stateless
+    assert v[0] @ v[1] > v[0] @ v[2]
+    assert len(vec.chunks("あ" * 1000)) == 3

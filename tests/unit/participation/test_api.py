@@ -16,12 +16,16 @@ BASE = "/api/participation"
 
 
 def post(client: Client, slug: str, data: dict[str, Any], **extra: Any) -> Any:
-    return client.post(f"{BASE}/consultations/{slug}/opinions", data, content_type="application/json", **extra)
+    return client.post(
+        f"{BASE}/consultations/{slug}/opinions", data, content_type="application/json", **extra
+    )
 
 
 def test_get_consultation_and_404(client: Client, consultation: Consultation) -> None:
     data = client.get(f"{BASE}/consultations/plan-draft").json()
-    assert data["slug"] == "plan-draft" and data["state"] == "open" and data["state_label"] == "受付中"
+    assert (
+        data["slug"] == "plan-draft" and data["state"] == "open" and data["state_label"] == "受付中"
+    )
     missing = client.get(f"{BASE}/consultations/nothing")
     assert missing.status_code == 404 and missing.json()["field"] == "consultation"
 
@@ -44,7 +48,9 @@ def test_validation_errors_are_json_with_field(client: Client, consultation: Con
     assert r.status_code == 400 and r.json()["code"] == "too_long" and r.json()["field"] == "body"
 
 
-def test_honeypot_duplicate_and_rate_limit(client: Client, consultation: Consultation, monkeypatch: Any) -> None:
+def test_honeypot_duplicate_and_rate_limit(
+    client: Client, consultation: Consultation, monkeypatch: Any
+) -> None:
     r = post(client, "plan-draft", {"body": "ボットです", "website": "http://spam.example"})
     assert r.status_code == 400 and r.json()["field"] == "website"
     assert post(client, "plan-draft", {"body": "一度だけ"}).status_code == 201
@@ -63,9 +69,13 @@ def test_closed_consultation_refuses(client: Client, consultation: Consultation)
     assert r.status_code == 409 and r.json()["code"] == "closed"
 
 
-def test_public_list_is_masked_approved_and_paged(client: Client, consultation: Consultation, staff: Any) -> None:
+def test_public_list_is_masked_approved_and_paged(
+    client: Client, consultation: Consultation, staff: Any
+) -> None:
     opinions = [
-        services.submit_opinion(consultation, services.OpinionInput(body=f"意見{n} 電話03-1111-22{n:02d}"))
+        services.submit_opinion(
+            consultation, services.OpinionInput(body=f"意見{n} 電話03-1111-22{n:02d}")
+        )
         for n in range(5)
     ]
     for o in opinions[:4]:
@@ -73,13 +83,17 @@ def test_public_list_is_masked_approved_and_paged(client: Client, consultation: 
     services.moderate(staff, opinions[3], "hide", "personal_data")
     page = client.get(f"{BASE}/consultations/plan-draft/opinions?page=1&page_size=2").json()
     assert page["count"] == 4 and page["pages"] == 2 and len(page["items"]) == 2
-    assert all("［電話番号］" in item["text"] and "03-" not in item["text"] for item in page["items"])
+    assert all(
+        "［電話番号］" in item["text"] and "03-" not in item["text"] for item in page["items"]
+    )
     last = client.get(f"{BASE}/consultations/plan-draft/opinions?page=2&page_size=2").json()
     assert last["items"][-1]["text"] == "非公開（個人情報）" and last["items"][-1]["hidden"]
     assert "body" not in last["items"][0]
 
 
-def test_staff_endpoints_need_a_token(client: Client, consultation: Consultation, staff: Any, officer: Any) -> None:
+def test_staff_endpoints_need_a_token(
+    client: Client, consultation: Consultation, staff: Any, officer: Any
+) -> None:
     o = services.submit_opinion(consultation, services.OpinionInput(body="高橋です"))
     url = f"{BASE}/staff/consultations/plan-draft/opinions"
     assert client.get(url).status_code == 401
@@ -88,13 +102,21 @@ def test_staff_endpoints_need_a_token(client: Client, consultation: Consultation
     auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
     items = client.get(url, **auth).json()
     assert items[0]["status"] == "pending" and items[0]["text"] == "［氏名］です"
-    r = client.post(f"{BASE}/staff/opinions/{o.pk}/moderation", {"action": "hide", "reason": "spam"}, content_type="application/json", **auth)
+    r = client.post(
+        f"{BASE}/staff/opinions/{o.pk}/moderation",
+        {"action": "hide", "reason": "spam"},
+        content_type="application/json",
+        **auth,
+    )
     assert r.status_code == 200 and r.json()["status"] == "hidden"
     assert client.get(f"{BASE}/staff/opinions/{o.pk}/original", **auth).status_code == 403
     _t2, key2 = services.create_api_token(staff, officer, "o")
     r = client.get(f"{BASE}/staff/opinions/{o.pk}/original", HTTP_AUTHORIZATION=f"Bearer {key2}")
     assert r.json()["body"] == "高橋です"
-    assert AuditLog.objects.filter(action="participation.opinion.view_original", actor=officer).count() == 1
+    assert (
+        AuditLog.objects.filter(action="participation.opinion.view_original", actor=officer).count()
+        == 1
+    )
 
 
 def test_openapi_document_and_docs_page_without_cdn(client: Client) -> None:
@@ -104,3 +126,13 @@ def test_openapi_document_and_docs_page_without_cdn(client: Client) -> None:
     assert page.status_code == 200
     html = page.content.decode()
     assert "cdn." not in html and "jsdelivr" not in html
+
+
+def test_rate_limit_fails_open_when_the_cache_is_down(
+    client: Client, consultation: Consultation, monkeypatch: Any
+) -> None:
+    def broken(*_a: Any, **_k: Any) -> bool:
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr("machikoe.participation.ratelimits.is_ratelimited", broken)
+    assert post(client, "plan-draft", {"body": "キャッシュが落ちても受け付ける"}).status_code == 201

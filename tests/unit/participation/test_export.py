@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def opinions(consultation: Consultation, staff: Any) -> list[Any]:
     items = [
         services.submit_opinion(consultation, services.OpinionInput(body=text, age_band="30s"))
-        for text in ("田中一郎です。090-1111-2222", "=HYPERLINK(\"x\")", "隠す意見")
+        for text in ("田中一郎です。090-1111-2222", '=HYPERLINK("x")', "隠す意見")
     ]
     for o in items:
         services.moderate(staff, o, "approve")
@@ -63,7 +63,9 @@ def test_original_export_needs_permission_and_is_audited(
     assert log.actor_id == officer.pk and len(log.after["ids"]) == 3
 
 
-def test_export_views(client: Client, consultation: Consultation, opinions: list[Any], staff: Any, officer: Any) -> None:
+def test_export_views(
+    client: Client, consultation: Consultation, opinions: list[Any], staff: Any, officer: Any
+) -> None:
     r = client.get("/consultations/plan-draft/export.csv")
     assert r.status_code == 200 and "attachment" in r["Content-Disposition"]
     assert "田中" not in r.content.decode("utf-8-sig")

@@ -25,8 +25,12 @@ KOUCHOU = (
 )
 
 
-def run(raw: bytes, mapping: dict[str, str] | None = None, name: str = "f.csv") -> importing.ImportResult:
-    return importing.import_file(raw, filename=name, consultation_slug="plan-draft", mapping=mapping)
+def run(
+    raw: bytes, mapping: dict[str, str] | None = None, name: str = "f.csv"
+) -> importing.ImportResult:
+    return importing.import_file(
+        raw, filename=name, consultation_slug="plan-draft", mapping=mapping
+    )
 
 
 @pytest.mark.parametrize(
@@ -112,12 +116,14 @@ def test_errors_name_row_column_reason_and_import_nothing(
         (b"", None, "空"),
         (b"a,a\n1,2\n", None, "重複"),
         (b"PK\x03\x04garbage", None, "Excel"),
-        ("x,y\n1,2\n".encode(), {"z": "body"}, "この列がありません"),
-        ("x,y\n1,2\n".encode(), {"x": "nope"}, "項目"),
-        ("x,y\n1,2\n".encode(), {"x": "body", "y": "body"}, "複数"),
+        (b"x,y\n1,2\n", {"z": "body"}, "この列がありません"),
+        (b"x,y\n1,2\n", {"x": "nope"}, "項目"),
+        (b"x,y\n1,2\n", {"x": "body", "y": "body"}, "複数"),
     ],
 )
-def test_file_level_errors(consultation: Consultation, raw: bytes, mapping: Any, words: str) -> None:
+def test_file_level_errors(
+    consultation: Consultation, raw: bytes, mapping: Any, words: str
+) -> None:
     with pytest.raises(ImportFailed) as err:
         run(raw, mapping)
     assert words in err.value.message
@@ -142,12 +148,51 @@ def test_cli_import(consultation: Consultation, tmp_path: Path, monkeypatch: Any
     path = tmp_path / "paper.csv"
     path.write_bytes("no,text\n1,自転車レーンを\n2,街灯を\n".encode("cp932"))
     runner = CliRunner()
-    args = ["import", "opinions", str(path), "--consultation", "plan-draft", "--map", "no=external_id", "--map", "text=body", "--channel", "paper"]
+    args = [
+        "import",
+        "opinions",
+        str(path),
+        "--consultation",
+        "plan-draft",
+        "--map",
+        "no=external_id",
+        "--map",
+        "text=body",
+        "--channel",
+        "paper",
+    ]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "2 件を取り込みました" in result.output
     assert set(Opinion.objects.values_list("channel", flat=True)) == {"paper"}
     again = runner.invoke(app, args)
     assert "0 件を取り込みました" in again.output
-    bad = runner.invoke(app, ["import", "opinions", str(path), "--consultation", "plan-draft", "--map", "text=nothing"])
+    bad = runner.invoke(
+        app,
+        ["import", "opinions", str(path), "--consultation", "plan-draft", "--map", "text=nothing"],
+    )
     assert bad.exit_code != 0
+
+
+def test_cli_api_token(staff: Any, resident: Any, monkeypatch: Any) -> None:
+    from machikoe.cli import app
+    from machikoe.participation import services
+
+    monkeypatch.setattr("machikoe.cli.participation.setup_django", lambda: None)
+    runner = CliRunner()
+    result = runner.invoke(app, ["api-token", "staff", "--name", "集計"])
+    assert result.exit_code == 0, result.output
+    key = result.output.split("Bearer ")[1].split()[0]
+    assert services.authenticate_token(key) == staff
+    assert runner.invoke(app, ["api-token", "resident"]).exit_code != 0
+    assert runner.invoke(app, ["api-token", "nobody"]).exit_code != 0
+
+
+def test_talk_to_the_city_layout(consultation: Consultation) -> None:
+    raw = (
+        "comment-id,comment-body,agrees,disagrees,video,interview,timestamp\n"
+        "1,駅前に広場がほしい,3,0,,田中,00:01:23\n"
+    ).encode()
+    assert run(raw).created == 1
+    o = Opinion.objects.get()
+    assert o.external_id == "1" and o.body == "駅前に広場がほしい"

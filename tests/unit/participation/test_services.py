@@ -24,7 +24,9 @@ def submit(c: Consultation, body: str = "公園を増やしてほしい。", **k
 
 
 def test_submit_masks_and_stores(consultation: Consultation) -> None:
-    o = submit(consultation, "山田太郎です。電話は03-1234-5678です。", age_band="30s", district="kinuta")
+    o = submit(
+        consultation, "山田太郎です。電話は03-1234-5678です。", age_band="30s", district="kinuta"
+    )
     o.refresh_from_db()
     assert o.body == "山田太郎です。電話は03-1234-5678です。"
     assert o.masked_body == "［氏名］です。電話は［電話番号］です。"
@@ -34,7 +36,9 @@ def test_submit_masks_and_stores(consultation: Consultation) -> None:
     assert (o.age_band, o.district, o.channel) == ("30s", "kinuta", Channel.WEB)
 
 
-def test_signal_is_sent_after_commit(consultation: Consultation, django_capture_on_commit_callbacks: Any) -> None:
+def test_signal_is_sent_after_commit(
+    consultation: Consultation, django_capture_on_commit_callbacks: Any
+) -> None:
     received: list[Opinion] = []
 
     def receiver(sender: Any, opinion: Opinion, **_: Any) -> None:
@@ -56,7 +60,9 @@ def test_signal_is_sent_after_commit(consultation: Consultation, django_capture_
     "shift, code",
     [(timedelta(days=5), "closed"), (timedelta(days=-20), "closed")],
 )
-def test_outside_the_period_nothing_is_accepted(consultation: Consultation, shift: timedelta, code: str) -> None:
+def test_outside_the_period_nothing_is_accepted(
+    consultation: Consultation, shift: timedelta, code: str
+) -> None:
     now = timezone.now()
     if shift > timedelta(0):
         consultation.opens_at, consultation.closes_at = now + shift, now + shift * 2
@@ -90,7 +96,9 @@ def test_channel_switched_off(consultation: Consultation) -> None:
         ({"section_code": "Z9"}, "section_code"),
     ],
 )
-def test_validation_names_the_field(consultation: Consultation, kwargs: dict[str, str], field: str) -> None:
+def test_validation_names_the_field(
+    consultation: Consultation, kwargs: dict[str, str], field: str
+) -> None:
     with pytest.raises(ValidationFailed) as err:
         submit(consultation, **{"body": "意見です", **kwargs})
     assert err.value.field == field
@@ -112,7 +120,9 @@ def test_duplicate_from_same_client_is_refused(consultation: Consultation) -> No
     assert Opinion.objects.count() == 2
 
 
-def test_moderation_is_audited_and_changes_public_list(consultation: Consultation, staff: Any) -> None:
+def test_moderation_is_audited_and_changes_public_list(
+    consultation: Consultation, staff: Any
+) -> None:
     o = submit(consultation)
     assert list(selectors.public_opinions(consultation)) == []
     services.moderate(staff, o, "approve")
@@ -145,7 +155,9 @@ def test_moderation_needs_staff(consultation: Consultation, resident: Any) -> No
         services.moderate(None, o, "approve")
 
 
-def test_original_needs_permission_and_is_audited(consultation: Consultation, staff: Any, officer: Any) -> None:
+def test_original_needs_permission_and_is_audited(
+    consultation: Consultation, staff: Any, officer: Any
+) -> None:
     o = submit(consultation, "佐藤花子です")
     with pytest.raises(NotAllowed):
         services.read_original(staff, o)
@@ -212,7 +224,9 @@ def test_consultation_create_update_audited(staff: Any, resident: Any) -> None:
 
 
 def test_statistics_count_hidden_and_youth(consultation: Consultation, staff: Any) -> None:
-    submit(consultation, "a", age_band="junior_high", district="setagaya", channel=Channel.YOUTH_WEB)
+    submit(
+        consultation, "a", age_band="junior_high", district="setagaya", channel=Channel.YOUTH_WEB
+    )
     submit(consultation, "b", age_band="40s", district="setagaya")
     o = submit(consultation, "c", age_band="high_school")
     services.moderate(staff, o, "hide", "abuse")

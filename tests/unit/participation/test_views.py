@@ -24,8 +24,8 @@ XSS_PAYLOADS = [
     "<svg/onload=alert(1)>",
     "javascript:alert(1)",
     '"><script>alert(document.cookie)</script>',
-    "<iframe src=\"javascript:alert(1)\"></iframe>",
-    "<a href=\"javascript:alert(1)\">click</a>",
+    '<iframe src="javascript:alert(1)"></iframe>',
+    '<a href="javascript:alert(1)">click</a>',
     "{{7*7}}{% debug %}",
     "<body onload=alert(1)>",
     "&lt;script&gt;alert(1)&lt;/script&gt;",
@@ -35,7 +35,14 @@ XSS_PAYLOADS = [
 def test_form_confirm_commit_receipt(client: Client, consultation: Consultation) -> None:
     page = client.get(FORM + "?section=V4-1")
     assert page.status_code == 200 and 'value="V4-1" selected' in page.content.decode()
-    data = {"body": "公園を増やして", "age_band": "30s", "district": "kinuta", "relation": "resident", "section_code": "V4-1", "website": ""}
+    data = {
+        "body": "公園を増やして",
+        "age_band": "30s",
+        "district": "kinuta",
+        "relation": "resident",
+        "section_code": "V4-1",
+        "website": "",
+    }
     confirm = client.post(FORM, {**data, "step": "confirm"})
     html = confirm.content.decode()
     assert confirm.status_code == 200 and "送信内容の確認" in html and "砧" in html
@@ -69,13 +76,18 @@ def test_youth_form(client: Client, consultation: Consultation) -> None:
     page = client.get("/consultations/plan-draft/youth/")
     html = page.content.decode()
     assert "<ruby>考<rt>かんが</rt></ruby>" in html  # furigana by default on the youth page
-    r = client.post("/consultations/plan-draft/youth/", {"body": "公園でサッカーしたい", "age_band": "junior_high", "step": "commit"})
+    r = client.post(
+        "/consultations/plan-draft/youth/",
+        {"body": "公園でサッカーしたい", "age_band": "junior_high", "step": "commit"},
+    )
     assert r.status_code == 302 and r["Location"].endswith("?youth=1")
     assert Opinion.objects.get().channel == "youth_web"
     assert "ありがとう" in client.get(r["Location"]).content.decode()
 
 
-def test_closed_consultation_shows_state_and_accepts_nothing(client: Client, consultation: Consultation) -> None:
+def test_closed_consultation_shows_state_and_accepts_nothing(
+    client: Client, consultation: Consultation
+) -> None:
     consultation.opens_at = timezone.now() + timedelta(days=2)
     consultation.closes_at = timezone.now() + timedelta(days=3)
     consultation.save()
@@ -87,11 +99,15 @@ def test_closed_consultation_shows_state_and_accepts_nothing(client: Client, con
 
 def test_rate_limit_on_form(client: Client, consultation: Consultation, monkeypatch: Any) -> None:
     monkeypatch.setenv("MACHIKOE_RATE_PER_CLIENT", "2/m")
-    codes = [client.post(FORM, {"body": f"意見{n}", "step": "commit"}).status_code for n in range(3)]
+    codes = [
+        client.post(FORM, {"body": f"意見{n}", "step": "commit"}).status_code for n in range(3)
+    ]
     assert codes == [302, 302, 429]
 
 
-def test_xss_payloads_are_never_markup(client: Client, consultation: Consultation, staff: Any) -> None:
+def test_xss_payloads_are_never_markup(
+    client: Client, consultation: Consultation, staff: Any
+) -> None:
     for payload in XSS_PAYLOADS:
         o = services.submit_opinion(consultation, services.OpinionInput(body=payload))
         services.moderate(staff, o, "approve")
@@ -110,7 +126,9 @@ def test_public_pages_and_report(client: Client, consultation: Consultation, sta
     detail = client.get("/consultations/plan-draft/").content.decode()
     assert "［電話番号］" in detail and "03-1234-5678" not in detail
     assert client.get(f"/consultations/plan-draft/opinions/{o.pk}/report/").status_code == 200
-    r = client.post(f"/consultations/plan-draft/opinions/{o.pk}/report/", {"reason": "personal_data"})
+    r = client.post(
+        f"/consultations/plan-draft/opinions/{o.pk}/report/", {"reason": "personal_data"}
+    )
     assert r.status_code == 302 and o.reports.count() == 1
     services.moderate(staff, o, "hide", "personal_data")
     assert "非公開（個人情報）" in client.get("/consultations/plan-draft/").content.decode()
@@ -137,7 +155,16 @@ def test_staff_create_and_moderate(client: Client, consultation: Consultation, s
     client.force_login(staff)
     r = client.post(
         "/consultations/staff/new/",
-        {"slug": "new-one", "title": "新しい募集", "description": "", "opens_at": "2026-04-01T09:00", "closes_at": "2026-05-01T17:00", "channels": ["web", "youth_web"], "ask_age_band": "on", "section_codes_text": "V1, V2"},
+        {
+            "slug": "new-one",
+            "title": "新しい募集",
+            "description": "",
+            "opens_at": "2026-04-01T09:00",
+            "closes_at": "2026-05-01T17:00",
+            "channels": ["web", "youth_web"],
+            "ask_age_band": "on",
+            "section_codes_text": "V1, V2",
+        },
     )
     assert r.status_code == 302, r.content.decode()[:2000]
     c = Consultation.objects.get(slug="new-one")
@@ -146,17 +173,27 @@ def test_staff_create_and_moderate(client: Client, consultation: Consultation, s
     o = services.submit_opinion(consultation, services.OpinionInput(body="確認待ち"))
     page = client.get("/consultations/plan-draft/staff/moderation/")
     assert "確認待ち" in page.content.decode()
-    client.post("/consultations/plan-draft/staff/moderation/", {"opinion": o.pk, "action": "hide", "reason": "duplicate"})
+    client.post(
+        "/consultations/plan-draft/staff/moderation/",
+        {"opinion": o.pk, "action": "hide", "reason": "duplicate"},
+    )
     o.refresh_from_db()
     assert (o.status, o.hidden_reason) == ("hidden", "duplicate")
 
 
-def test_staff_opinion_page_original_and_masking(client: Client, consultation: Consultation, staff: Any, officer: Any) -> None:
-    o = services.submit_opinion(consultation, services.OpinionInput(body="森田です。北沢に住んでいます。"))
+def test_staff_opinion_page_original_and_masking(
+    client: Client, consultation: Consultation, staff: Any, officer: Any
+) -> None:
+    o = services.submit_opinion(
+        consultation, services.OpinionInput(body="森田です。北沢に住んでいます。")
+    )
     url = f"/consultations/plan-draft/staff/opinions/{o.pk}/"
     client.force_login(staff)
     html = client.get(url + "?original=1").content.decode()
-    assert "北沢に住んでいます" not in html.split("公開用の本文")[0] and 'id="original-text"' not in html
+    assert (
+        "北沢に住んでいます" not in html.split("公開用の本文")[0]
+        and 'id="original-text"' not in html
+    )
     assert not AuditLog.objects.filter(action="participation.opinion.view_original").exists()
     client.force_login(officer)
     html = client.get(url + "?original=1").content.decode()
@@ -170,16 +207,25 @@ def test_staff_opinion_page_original_and_masking(client: Client, consultation: C
     assert o.masked_body.startswith("森田です")
 
 
-def test_staff_import_flow(client: Client, consultation: Consultation, staff: Any, settings: Any, tmp_path: Any) -> None:
+def test_staff_import_flow(
+    client: Client, consultation: Consultation, staff: Any, settings: Any, tmp_path: Any
+) -> None:
     settings.DATA_DIR = tmp_path
     client.force_login(staff)
     raw = "no,text\n1,田中です。歩道を\n2,街灯を\n".encode("cp932")
-    r = client.post("/consultations/plan-draft/staff/import/", {"file": SimpleUploadedFile("p.csv", raw), "channel": "paper"})
+    r = client.post(
+        "/consultations/plan-draft/staff/import/",
+        {"file": SimpleUploadedFile("p.csv", raw), "channel": "paper"},
+    )
     assert r.status_code == 302
     page = client.get("/consultations/plan-draft/staff/import/map/").content.decode()
     assert "cp932" in page and "［氏名］" in page and "田中" not in page
-    bad = client.post("/consultations/plan-draft/staff/import/map/", {"map-0": "external_id", "map-1": "ignore"})
+    bad = client.post(
+        "/consultations/plan-draft/staff/import/map/", {"map-0": "external_id", "map-1": "ignore"}
+    )
     assert "本文" in bad.content.decode() and Opinion.objects.count() == 0
-    ok = client.post("/consultations/plan-draft/staff/import/map/", {"map-0": "external_id", "map-1": "body"})
+    ok = client.post(
+        "/consultations/plan-draft/staff/import/map/", {"map-0": "external_id", "map-1": "body"}
+    )
     assert ok.status_code == 302 and Opinion.objects.filter(channel="paper").count() == 2
     assert AuditLog.objects.filter(action="participation.opinion.import").exists()

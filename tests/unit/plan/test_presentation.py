@@ -83,3 +83,28 @@ def test_paragraphs(seed_plan: Any) -> None:
     html = display_paragraphs("一段落目\n\n二段落目のＥＢＰＭ")
     assert html.startswith("<p>一段落目</p><p>二段落目の")
     assert "#term-4" in html
+
+
+def test_html_input_is_annotated_between_tags_only(seed_plan: Any) -> None:
+    from django.utils.safestring import mark_safe
+
+    markup = mark_safe(
+        '<p title="ＥＢＰＭ">ＥＢＰＭと<a href="/x">ネウボラ</a>&amp;<em>レガシー</em></p>'
+    )
+    html = render_text(markup, kodomo=False, glossary=True)
+    assert html.startswith('<p title="ＥＢＰＭ">')  # attribute untouched
+    assert html.count('class="term-link"') == 2  # ＥＢＰＭ and レガシー, not inside the link
+    assert '<a href="/x">ネウボラ</a>' in html
+    assert "&amp;" in html and "&amp;amp;" not in html
+    # plain text with the same characters is escaped, not taken as HTML
+    plain = "".join([markup])  # a plain str copy
+    assert render_text(plain, kodomo=False, glossary=True).startswith("&lt;p")
+
+
+def test_html_input_gets_furigana_but_not_inside_existing_ruby(seed_plan: Any) -> None:
+    from django.utils.safestring import mark_safe
+
+    html = render_text(
+        mark_safe("<b>区民</b><ruby>協働<rt>きょうどう</rt></ruby>"), kodomo=True, glossary=True
+    )
+    assert html == "<b><ruby>区民<rt>くみん</rt></ruby></b><ruby>協働<rt>きょうどう</rt></ruby>"

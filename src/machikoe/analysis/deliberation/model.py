@@ -26,13 +26,20 @@ import numpy as np
 from numpy.typing import NDArray
 
 from machikoe.analysis.deliberation.kmeans import Cluster, kmeans, silhouette
-from machikoe.analysis.deliberation.pca import PCAResult, power_pca, project_participants
+from machikoe.analysis.deliberation.pca import (
+    PCAResult,
+    centered,
+    column_means,
+    power_pca,
+    project_participants,
+)
 from machikoe.analysis.deliberation.repness import (
     StatementMeasure,
     VoteCounts,
     consensus_statements,
     divisiveness,
     group_informed_consensus,
+    group_counts,
     group_stats,
     representative_statements,
 )
@@ -216,14 +223,19 @@ class OpinionGroups:
         in_conv = select_in_conversation(
             names, matrix.raw_counts, n_stmts, state.in_conv, self.min_votes, self.greedy_n
         )
+        center = column_means(matrix.values)
+        centred = centered(matrix.values, center)
         pca = power_pca(
             matrix.values,
             start=state.start_vectors(matrix.statements),
             max_iter=self.pca_iters,
             random_state=self.random_state,
+            x=centred,
+            center=center,
         )
         self.pca_ = pca
-        positions = project_participants(matrix.values, pca)
+        positions = project_participants(matrix.values, pca, centred)
+        del centred
         voters = int(np.count_nonzero(matrix.raw_counts))
         base: tuple[Cluster, ...] = ()
         clusterings: dict[int, tuple[Cluster, ...]] = dict(state.group_clusterings)
@@ -295,10 +307,8 @@ class OpinionGroups:
             p: group_of_base.get(base_of[p]) if p in base_of else None for p in names
         }
         values = matrix.values
-        counts = [
-            VoteCounts.of(values[[i for i, p in enumerate(names) if group_of[p] == g]])
-            for g in range(len(chosen))
-        ]
+        labels = np.array([-1 if group_of[p] is None else group_of[p] for p in names], dtype=np.int64)
+        counts = group_counts(values, labels, len(chosen))
         groups: list[Group] = []
         group_agree: dict[int, dict[Hashable, tuple[int, int, int]]] = {}
         for g, own in enumerate(counts):

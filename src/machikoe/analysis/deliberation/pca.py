@@ -13,11 +13,13 @@ Each participant is projected from their own votes only and scaled up for missin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
+AnyFloatArray = NDArray[np.floating[Any]]
 
 
 @dataclass(frozen=True)
@@ -36,27 +38,35 @@ class PCAResult:
         }
 
 
-def column_means(values: FloatArray) -> FloatArray:
-    """μ_s = mean of the non-missing votes in column s (0 for a column with no vote)."""
-    voted = ~np.isnan(values)
-    counts = voted.sum(axis=0)
-    sums = np.where(voted, values, 0.0).sum(axis=0)
+def column_means(values: AnyFloatArray) -> FloatArray:
+    """μ_s = mean of the non-missing votes in column s (0 for a column with no vote).
+
+    Cells hold votes (1, 0, −1) or NaN, so Σ = #agree − #disagree (cheaper than nansum).
+    """
+    counts = values.shape[0] - np.count_nonzero(np.isnan(values), axis=0)
+    sums = (np.count_nonzero(values == 1, axis=0) - np.count_nonzero(values == -1, axis=0)).astype(np.float64)
     return np.divide(sums, counts, out=np.zeros(values.shape[1]), where=counts > 0)
 
 
-def centered(values: FloatArray, center: FloatArray) -> FloatArray:
-    """X̃ = x − μ on voted cells, 0 on missing ones (column-mean imputation, then centring)."""
-    return np.where(np.isnan(values), 0.0, values - center)
+def centered(values: AnyFloatArray, center: FloatArray) -> AnyFloatArray:
+    """X̃ = x − μ on voted cells, 0 on missing ones (column-mean imputation, then centring).
+
+    Keeps the matrix's dtype (float32 for big conversations)."""
+    x = values - center.astype(values.dtype)
+    x[np.isnan(x)] = 0.0
+    return x
 
 
 def power_pca(
-    values: FloatArray,
+    values: AnyFloatArray,
     n_components: int = 2,
     *,
     start: FloatArray | None = None,
     max_iter: int = 100,
-    tol: float = 1e-9,
+    tol: float = 1e-7,
     random_state: int = 0,
+    x: AnyFloatArray | None = None,
+    center: FloatArray | None = None,
 ) -> PCAResult:
     """Top principal axes of the column-mean-imputed matrix by block power iteration.
 
@@ -64,11 +74,13 @@ def power_pca(
     iteration with Gram–Schmidt deflation; stops when the Rayleigh quotients change by less
     than `tol` (relative) or after `max_iter` sweeps. Axes are then ordered by eigenvalue
     and their signs fixed so they agree with `start` (or have a positive sum), so repeated
-    runs give comparable maps.
+    runs give comparable maps. `x` may pass the already centred matrix (saves a copy).
     """
     n_rows, n_cols = values.shape
-    center = column_means(values)
-    x = centered(values, center)
+    if center is None:
+        center = column_means(values)
+    if x is None:
+        x = centered(values, center)
     k = max(0, min(n_components, n_rows, n_cols))
     components = np.zeros((n_components, n_cols))
     if k == 0:
@@ -83,14 +95,16 @@ def power_pca(
     last = np.zeros(k)
     iterations = 0
     for iterations in range(1, max_iter + 1):  # noqa: B007 - reported after the loop
-        w = x.T @ (x @ v)
+        vx = v.astype(x.dtype)
+        w = (x.T @ (x @ vx)).astype(np.float64)
         eig = np.einsum("ij,ij->j", v, w)
         v, _ = np.linalg.qr(w)
         if np.all(np.abs(eig - last) <= tol * np.maximum(np.abs(eig), 1e-12)):
             break
         last = eig
     # Order axes by their variance, then fix signs.
-    eig = np.einsum("ij,ij->j", x @ v, x @ v)
+    xv = (x @ v.astype(x.dtype)).astype(np.float64)
+    eig = np.einsum("ij,ij->j", xv, xv)
     v = v[:, np.argsort(-eig)]
     for i in range(k):
         ref = start[i] if start is not None and start.shape == (n_components, n_cols) else None
@@ -101,14 +115,17 @@ def power_pca(
     return PCAResult(center, components, iterations)
 
 
-def project_participants(values: FloatArray, pca: PCAResult) -> FloatArray:
+def project_participants(
+    values: AnyFloatArray, pca: PCAResult, x: AnyFloatArray | None = None
+) -> FloatArray:
     """Polis' sparsity-aware projection (see module docstring), one (x, y) row per participant.
 
     Excluded (zeroed) columns count as votes here, as in Polis, since they are not missing.
+    `x` may pass the matrix already centred on `pca.center`.
     """
-    voted = ~np.isnan(values)
-    n_votes = voted.sum(axis=1)
     n_cmts = values.shape[1]
-    raw = centered(values, pca.center) @ pca.components.T
+    n_votes = n_cmts - np.count_nonzero(np.isnan(values), axis=1)
+    xc = centered(values, pca.center) if x is None else x
+    raw = (xc @ pca.components.T.astype(xc.dtype)).astype(np.float64)
     scale = np.sqrt(n_cmts / np.maximum(n_votes, 1))
     return raw * scale[:, None]

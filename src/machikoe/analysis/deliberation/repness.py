@@ -139,6 +139,21 @@ class GroupStats:
     rdt: FloatArray
 
 
+def group_counts(values: FloatArray, labels: NDArray[np.int64], n_groups: int) -> list[VoteCounts]:
+    """VoteCounts of each group 0..n_groups-1 (rows labelled −1 belong to none), computed as
+    one-hot(labels)ᵀ · [x = 1], [x = −1], [x seen] without copying the groups' rows."""
+    if n_groups == 0:
+        return []
+    onehot = (labels[None, :] == np.arange(n_groups)[:, None]).astype(np.float32)
+    agree = onehot @ (values == 1).astype(np.float32)
+    disagree = onehot @ (values == -1).astype(np.float32)
+    seen = onehot @ (~np.isnan(values)).astype(np.float32)
+    return [
+        VoteCounts(agree[g].astype(np.float64), disagree[g].astype(np.float64), seen[g].astype(np.float64))
+        for g in range(n_groups)
+    ]
+
+
 def group_stats(group: VoteCounts, rest: VoteCounts) -> GroupStats:
     """r_a, r_d, z₂(agree), z₂(disagree) of a group against all other clustered groups."""
     return GroupStats(

@@ -154,9 +154,23 @@ class Evaluation:
         return data
 
     def to_cli_dict(self) -> dict[str, Any]:
-        """Exactly the keys of `machikoe ebpm evaluate --json`."""
-        full = self.to_dict()
-        return {key: full[key] for key in CLI_KEYS}
+        """Exactly the keys of `machikoe ebpm evaluate --json` (built directly: no deep copy)."""
+        return {
+            "id": self.id,
+            "latest_year": self.latest_year,
+            "latest_value": self.latest_value,
+            "progress_rate": self.progress_rate,
+            "achievement_rate": self.achievement_rate,
+            "grade": self.grade,
+            "required_value": self.required_value,
+            "gap": self.gap,
+            "projected_value": self.projected_value,
+            "projection_interval": (
+                list(self.projection_interval) if self.projection_interval else None
+            ),
+            "probability": self.probability,
+            "status": self.status.label,
+        }
 
 
 def _attempt(messages: list[str], fn: Callable[[], T]) -> T | None:

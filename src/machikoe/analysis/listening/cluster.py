@@ -2,10 +2,11 @@
 
 Criterion for the number of topics (documented, overridable with `n_topics`): for every k in
 [min_topics, max_topics] run k-means on the vectors and keep the k with the highest mean
-silhouette (cosine) on a fixed sample of at most 3,000 points, preferring the smaller k when
-scores tie within 0.005 (fewer topics are easier to read). Subtopics: the same criterion with
-k in [2, max_subtopics] inside each topic that has at least 8 opinions; smaller topics have
-one subtopic.
+silhouette (cosine) on a fixed sample of at most 3,000 points; a larger k must beat the best
+smaller one by more than 0.005 (fewer topics are easier to read). Subtopics: the same
+criterion with k in [2, max_subtopics] inside each topic that has at least 8 opinions;
+smaller topics have one subtopic. Beyond 5,000 vectors (2,000 inside a topic) centroids are
+learnt on a seeded sample and every vector is assigned to its nearest centroid.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def _kmeans(
     k: int,
     seed: int,
     weights: np.ndarray | None,
-    fit_sample: int = 10_000,
+    fit_sample: int = 5_000,
 ) -> np.ndarray:
     """k-means labels for every vector; beyond `fit_sample` vectors the centroids are learnt
     on a seeded sample and every vector goes to its nearest centroid (same result in
@@ -84,7 +85,7 @@ def choose_k(
     seed: int,
     weights: np.ndarray | None,
     sample_size: int = 3000,
-    fit_sample: int = 10_000,
+    fit_sample: int = 5_000,
 ) -> tuple[np.ndarray, dict[str, float]]:
     rng = np.random.default_rng(seed)
     n = len(vectors)
@@ -161,7 +162,7 @@ class TwoLevelKMeans:
             if high < 2:
                 continue
             w = weights[members] if weights is not None else None
-            labels, _ = choose_k(vectors[members], range(2, high + 1), seed, w, 1500, 3000)
+            labels, _ = choose_k(vectors[members], range(2, high + 1), seed, w, 1500, 2000)
             sub[members] = _by_size(labels)
         self.labels_ = TwoLevelLabels(topic, sub, n_topics, criterion)
         return self

@@ -89,7 +89,7 @@ class FastVectorizer:
     Vocabulary and IDF come from up to `vocab_sample` texts; LSA from the Gram matrix of up
     to `fit_sample` of them (exact, and much faster than a randomised SVD over hundreds of
     thousands of n-gram columns); then every text is projected, in `n_jobs` forked worker
-    processes when there are more than 10,000 texts. Texts are cut at `max_chars`.
+    processes when there are more than `parallel_min` texts. Texts are cut at `max_chars`.
     """
 
     name = "fast-char13-word-lsa256-v1"
@@ -105,6 +105,7 @@ class FastVectorizer:
         max_features: int = 150_000,
         max_chars: int = 20_000,
         n_jobs: int | None = None,
+        parallel_min: int = 10_000,
         random_state: int = 0,
     ) -> None:
         self.n_components = n_components
@@ -114,6 +115,7 @@ class FastVectorizer:
         self.max_features = max_features
         self.max_chars = max_chars
         self.n_jobs = n_jobs
+        self.parallel_min = parallel_min
         self.random_state = random_state
 
     def _fit_tfidf(self, texts: Sequence[str]) -> None:
@@ -184,7 +186,7 @@ class FastVectorizer:
         if not texts:
             return np.zeros((0, self.n_components_), dtype=np.float32)
         jobs = self.n_jobs if self.n_jobs is not None else min(2, os.cpu_count() or 1)
-        if jobs <= 1 or len(texts) <= 10_000:
+        if jobs <= 1 or len(texts) <= self.parallel_min:
             return self._project(texts)
         return _parallel_project(self, list(texts), jobs)
 

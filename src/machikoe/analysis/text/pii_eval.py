@@ -61,7 +61,9 @@ def evaluate(
     finder: Callable[[str], Sequence[PiiSpan]] = find_pii,
 ) -> Evaluation:
     """Score `finder` on rows of {"text", "spans": [{"start", "end", "category"}]}."""
-    counts: dict[str, list[int]] = {c: [0, 0, 0, 0, 0] for c in CATEGORIES}  # gold, predicted, found, correct, leaked
+    counts: dict[str, list[int]] = {
+        c: [0, 0, 0, 0, 0] for c in CATEGORIES
+    }  # gold, predicted, found, correct, leaked
     errors: list[dict[str, Any]] = []
     for row in rows:
         text = row["text"]

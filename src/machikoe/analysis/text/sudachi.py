@@ -33,7 +33,9 @@ def tokenizer() -> Any:
     """This thread's tokenizer (Sudachi tokenizers are not thread-safe)."""
     tok = getattr(_local, "tokenizer", None)
     if tok is None:
-        tok = dictionary().create()
+        dic = dictionary()
+        # SudachiPy 0.7 deprecates create() in favour of tokenizer(); older ones lack it.
+        tok = dic.tokenizer() if hasattr(dic, "tokenizer") else dic.create()
         _local.tokenizer = tok
     return tok
 
