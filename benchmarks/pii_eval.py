@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/pii_eval.py [--errors]
 
 Prints precision/recall per category on tests/data/pii_corpus.jsonl, the share of seed and
-plan sentences wrongly masked, and the masking time per sentence (the cost on the
+plan sentences wrongly masked, the share of real public-comment sentences masked (no gold:
+an upper bound on false masking), and the masking time per sentence (the cost on the
 submission path). Writes benchmarks/out/pii_eval.json.
 """
 
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from machikoe.analysis.text.pii import mask_pii
 from machikoe.analysis.text.pii_eval import evaluate, false_masking
-from machikoe.analysis.text.pii_sources import plan_sentences, seed_sentences
+from machikoe.analysis.text.pii_sources import plan_sentences, seed_sentences, sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "pii_corpus.jsonl"
@@ -58,6 +59,19 @@ def main() -> int:
     print(f"false masking: {len(wrong)}/{total} seed+plan sentences = {rate:.2%} (target <= 2%)")
     for line, what in wrong:
         print("   ", line[:60], what)
+    public_comments = SHARED / "data" / "ja" / "aipubcom-comments.jsonl"
+    if public_comments.exists():
+        # Real public comments (文化庁, internal evaluation only: read here, never copied). No
+        # gold spans; the share masked bounds false masking on real residents' prose (most
+        # hits are names of public figures, which the name category does mask).
+        comments: list[str] = []
+        for line in public_comments.read_text(encoding="utf-8").splitlines():
+            comments.extend(sentences(json.loads(line)["text"]))
+        n_real, masked_real = false_masking(comments)
+        print(
+            f"real public comments: {len(masked_real)}/{n_real} sentences masked "
+            f"({len(masked_real) / max(1, n_real):.2%}; no gold, an upper bound on false masking)"
+        )
     texts = [r["text"] for r in rows] + seed + plan
     times = []
     for text in texts:

@@ -204,7 +204,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (one per core)")
     parser.add_argument(
-        "--server-threads", type=int, default=4, help="threads per worker (gthread)"
+        "--server-threads", type=int, default=2, help="threads per worker (gthread)"
     )
     args = parser.parse_args()
     if shutil.which("wrk") is None:

@@ -116,3 +116,19 @@ def test_staff_pages_are_accessible(
     page.click("main form button[type=submit]")
     assert page.get_by_text("基準年より後").first.is_visible()
     accessible(page)
+
+
+def test_council_report_opens_offline_with_charts(
+    page: Any, demo: None, tmp_path: Any, accessible: Any
+) -> None:
+    from machikoe.ebpm.reports import council_report_html
+
+    report = tmp_path / "report.html"
+    report.write_text(council_report_html(year=2025), encoding="utf-8")
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(report.as_uri())
+    page.wait_for_selector(".chart .main-svg")
+    assert page.locator(".chart .main-svg").count() >= 5
+    assert all(url.startswith(("file:", "data:", "blob:")) for url in requests), requests
+    accessible(page)

@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
         threads: Annotated[
             int,
             typer.Option(help="ワーカーあたりのスレッド数（2 以上で gthread、keep-alive 有効）"),
-        ] = 4,
+        ] = 2,
         demo: Annotated[bool, typer.Option(help="デモデータを読み込む（空のときのみ）")] = False,
         task_worker: Annotated[
             bool, typer.Option(help="バックグラウンド処理（分析など）のワーカーも起動する")

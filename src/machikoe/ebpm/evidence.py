@@ -2,12 +2,14 @@
 
 Read through the listening app's selectors (visible runs, masked opinion text); only the
 latest visible run of each consultation counts. When the listening app has no result yet,
-the pages say 「まだ分析結果がありません」 instead.
+the pages say 「まだ分析結果がありません」 instead. One pass over the runs' rows serves any
+number of perspectives.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,16 +39,19 @@ def _belongs(codes: list[str] | None, code: str) -> bool:
     return any(c == code or c.startswith(code + "-") for c in (codes or []))
 
 
-def for_perspective(code: str, user: AbstractBaseUser | AnonymousUser) -> Evidence:
-    """Topics and a few masked opinions tied to perspective `code` (e.g. "V5")."""
-    evidence = Evidence(code=code)
-    if not code:
-        return evidence
+def for_perspectives(
+    codes: Iterable[str], user: AbstractBaseUser | AnonymousUser
+) -> dict[str, Evidence]:
+    """Evidence for each perspective code ("V1" … "V6"), reading each run's rows once."""
+    wanted = [c for c in dict.fromkeys(codes) if c]
+    result = {code: Evidence(code=code) for code in wanted}
+    if not wanted:
+        return result
     try:
         from machikoe.listening import selectors as listening
         from machikoe.listening.models import AnalysisRun, RunCluster, RunRow
     except ImportError:  # pragma: no cover - the listening app is part of the project
-        return evidence
+        return result
     runs = list(
         listening.visible_runs(user)
         .filter(status=AnalysisRun.Status.SUCCEEDED)
@@ -55,39 +60,48 @@ def for_perspective(code: str, user: AbstractBaseUser | AnonymousUser) -> Eviden
     latest: dict[int, Any] = {}
     for run in runs:
         latest.setdefault(run.consultation_id, run)
-    topic_counts: Counter[tuple[int, str]] = Counter()
-    sample: list[tuple[Any, int]] = []
+    topic_counts: dict[str, Counter[tuple[int, str]]] = {code: Counter() for code in wanted}
+    samples: dict[str, list[tuple[Any, int]]] = {code: [] for code in wanted}
+    total = 0
     for run in latest.values():
-        for row_id, topic, codes in RunRow.objects.filter(run=run).values_list(
-            "id", "topic", "perspectives"
-        ):
-            evidence.total += 1
-            if _belongs(codes, code):
-                evidence.matched += 1
-                topic_counts[(run.pk, topic)] += 1
-                if len(sample) < OPINIONS_SHOWN:
-                    sample.append((run, row_id))
-    if not evidence.matched:
-        return evidence
-    by_run = {run.pk: run for run in latest.values()}
-    top = topic_counts.most_common(TOPICS_SHOWN)
+        rows = RunRow.objects.filter(run=run).values_list("id", "topic", "perspectives")
+        for row_id, topic, row_codes in rows.iterator(chunk_size=5000):
+            total += 1
+            for code in wanted:
+                if _belongs(row_codes, code):
+                    result[code].matched += 1
+                    topic_counts[code][(run.pk, topic)] += 1
+                    if len(samples[code]) < OPINIONS_SHOWN:
+                        samples[code].append((run, row_id))
+    tops = {code: topic_counts[code].most_common(TOPICS_SHOWN) for code in wanted}
+    run_ids = {run_id for top in tops.values() for (run_id, _), _ in top}
+    keys = {key for top in tops.values() for (_, key), _ in top}
     labels = {
         (c.run_id, c.key): c.label
-        for c in RunCluster.objects.filter(
-            run_id__in={r for r, _ in dict(top)}, key__in={k for _, k in dict(top)}
-        )
+        for c in RunCluster.objects.filter(run_id__in=run_ids, key__in=keys)
     }
-    evidence.topics = [
-        {
-            "label": labels.get((run_id, key), key),
-            "count": count,
-            "consultation": str(by_run[run_id].consultation),
-        }
-        for (run_id, key), count in top
-    ]
-    for run, row_id in sample:
-        evidence.opinions.extend(
-            listening.opinions_of(run, RunRow.objects.filter(pk=row_id), limit=1)
-        )
-    evidence.message = ""
-    return evidence
+    by_run = {run.pk: run for run in latest.values()}
+    for code in wanted:
+        evidence = result[code]
+        evidence.total = total
+        if not evidence.matched:
+            continue
+        evidence.topics = [
+            {
+                "label": labels.get((run_id, key), key),
+                "count": count,
+                "consultation": str(by_run[run_id].consultation),
+            }
+            for (run_id, key), count in tops[code]
+        ]
+        for run, row_id in samples[code]:
+            evidence.opinions.extend(
+                listening.opinions_of(run, RunRow.objects.filter(pk=row_id), limit=1)
+            )
+        evidence.message = ""
+    return result
+
+
+def for_perspective(code: str, user: AbstractBaseUser | AnonymousUser) -> Evidence:
+    """Topics and a few masked opinions tied to perspective `code` (e.g. "V5")."""
+    return for_perspectives([code], user).get(code) or Evidence(code=code)

@@ -185,6 +185,7 @@ class PerspectiveGroup:
     code: str
     title: str
     items: list[IndicatorView] = field(default_factory=list)
+    evidence: Any = None  # machikoe.ebpm.evidence.Evidence, set by the dashboard view
 
     def summary(self) -> list[tuple[Status, int]]:
         counts = Counter(v.status for v in self.items)

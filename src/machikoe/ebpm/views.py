@@ -65,8 +65,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = _common(request)
     sections = selectors.plan_sections()
     views = selectors.evaluated(year=context["year"], scheme=context["scheme"], sections=sections)
+    groups = selectors.grouped(views, sections)
+    voices = evidence.for_perspectives((g.code for g in groups), request.user)
+    for group in groups:
+        group.evidence = voices.get(group.code)
     context.update(
-        groups=selectors.grouped(views, sections),
+        groups=groups,
         totals=selectors.status_totals(views),
         figures={f"fig-{v.indicator.pk}": v.figure() for v in views},
         any_illustrative=any(v.indicator.illustrative for v in views),
@@ -101,8 +105,9 @@ def logic_model(request: HttpRequest) -> HttpResponse:
     context = _common(request)
     sections = selectors.plan_sections()
     model = selectors.logic_model(sections)
+    found = evidence.for_perspectives((g["perspective"].code for g in model.groups), request.user)
     for group in model.groups:
-        group["evidence"] = evidence.for_perspective(group["perspective"].code, request.user)
+        group["evidence"] = found.get(group["perspective"].code) or evidence.Evidence(code="")
     context.update(model=model)
     return render(request, "ebpm/logic_model.html", context)
 

@@ -42,6 +42,15 @@ def section_choices(consultation: Consultation) -> list[tuple[str, str]]:
     return out
 
 
+def _section(consultation: Consultation, code: str) -> Any:
+    """The plan section a per-section form is about (shown above the form), if any."""
+    if consultation.plan_version_id is None:
+        return None
+    from machikoe.plan import selectors as plan_selectors
+
+    return plan_selectors.section_by_code(consultation.plan_version, code)  # type: ignore[arg-type]
+
+
 def consultation_list(request: HttpRequest) -> HttpResponse:
     items = [(c, c.state()) for c in selectors.consultations()]
     return render(request, "participation/list.html", {"items": items})
@@ -89,11 +98,16 @@ def submit(request: HttpRequest, slug: str, youth: bool = False) -> HttpResponse
     sections = section_choices(consultation)
     template = "participation/youth_form.html" if youth else "participation/form.html"
     if request.method == "GET":
-        initial = {"section_code": request.GET.get("section", "")}
+        code = request.GET.get("section", "")
         form = OpinionForm(
-            initial=initial, consultation=consultation, sections=sections, youth=youth
+            initial={"section_code": code},
+            consultation=consultation,
+            sections=sections,
+            youth=youth,
         )
-        return render(request, template, _form_context(request, consultation, form, youth))
+        context = _form_context(request, consultation, form, youth)
+        context["section"] = _section(consultation, code) if code in dict(sections) else None
+        return render(request, template, context)
     step = request.POST.get("step", "confirm")
     form = OpinionForm(request.POST, consultation=consultation, sections=sections, youth=youth)
     context = _form_context(request, consultation, form, youth)

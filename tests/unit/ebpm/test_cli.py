@@ -151,3 +151,25 @@ def test_import_command_is_atomic(tmp_path: Path, shared_dir: Path) -> None:
     assert Observation.objects.count() == before  # nothing half-imported
     result = runner.invoke(app, ["ebpm", "import", str(bad)])
     assert result.exit_code != 0 and "指標がありません" in flat(result.output)
+
+
+def test_schemes_command_lists_presets_and_unsupported() -> None:
+    result = runner.invoke(app, ["ebpm", "schemes"])
+    assert result.exit_code == 0
+    text = flat(result.output)
+    assert "sano_points" in text and "tama_prorata" in text and "kitsuki_abcd" in text
+
+
+@pytest.mark.django_db
+def test_report_command_writes_an_offline_html_file(tmp_path: Path, shared_dir: Path) -> None:
+    assert (
+        runner.invoke(
+            app, ["ebpm", "import", str(shared_dir / "data/setagaya/indicators.csv")]
+        ).exit_code
+        == 0
+    )
+    out = tmp_path / "report.html"
+    result = runner.invoke(app, ["ebpm", "report", str(out), "--year", "2024"])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "成果指標の評価レポート" in html and "みどり率" in html and "Plotly" in html

@@ -90,3 +90,16 @@ def test_indicator_page_shows_the_evidence(client: Any, plan: Any) -> None:
     html = client.get(f"/ebpm/indicators/{Indicator.objects.get().pk}/").content.decode()
     assert "みどりと公園" in html and "公園の木を増やしてほしい。" in html
     assert "090-xxxx" not in html and "○○さん" not in html
+
+
+def test_dashboard_and_logic_model_show_voices_per_perspective(client: Any, plan: Any) -> None:
+    from machikoe.ebpm.evidence import for_perspectives
+
+    _run(published=True)
+    found = for_perspectives(["V5", "V2", "V3"], AnonymousUser())
+    assert (found["V5"].matched, found["V2"].matched, found["V3"].matched) == (2, 1, 0)
+    html = client.get("/ebpm/").content.decode()
+    assert "この視点に関係する意見 2 件" in html and "みどりと公園" in html
+    assert "まだ分析結果がありません" in html  # V1, V3, …
+    logic = client.get("/ebpm/logic-model/").content.decode()
+    assert 'id="lm-V5"' in logic and "公園の木を増やしてほしい。" in logic

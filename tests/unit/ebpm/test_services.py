@@ -168,6 +168,13 @@ def test_measures_and_logic_model_gaps(plan: Any, staff: Any) -> None:
     assert [i.code for i in model.indicators_without_measure] == ["G1"]
     assert [x.code for x in model.measures_without_indicator] == ["M2"]
     assert [p.code for p in model.perspectives_without_indicator] == ["V1", "V2", "V3", "V4", "V6"]
+    v5 = next(g for g in model.groups if g["perspective"].code == "V5")
+    assert [(r["measure"].code, [i.code for i in r["indicators"]]) for r in v5["rows"]] == [
+        ("M1", ["W1"])
+    ]
+    assert [i.code for i in v5["orphans"]] == ["G1"]
+    loose = next(g for g in model.groups if g["perspective"].code == "")
+    assert [(r["measure"].code, r["indicators"]) for r in loose["rows"]] == [("M2", [])]
     with pytest.raises(ValidationFailed, match="既に使われて"):
         services.save_measure(staff, {"code": "M1", "name": "x"})
     services.save_measure(staff, {"name": "資源回収の拡充（改）"}, measure=m, outputs=[])

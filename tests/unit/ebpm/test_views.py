@@ -173,7 +173,9 @@ def test_staff_crud_through_the_pages(client: Client, data: Any, staff: Any) -> 
     page = client.get(reverse("ebpm:indicator", args=[co2.pk]), {"year": 2025}).content.decode()
     assert "2050年 脱炭素" in page and "長期ビジョンの道筋とのギャップ" in page
     assert "職員の操作" in page
-    unknown = client.post(reverse("ebpm:indicator_edit", args=[co2.pk]), {**form, "section_code": "V9"})
+    unknown = client.post(
+        reverse("ebpm:indicator_edit", args=[co2.pk]), {**form, "section_code": "V9"}
+    )
     assert "節「V9」がありません" in unknown.content.decode()
     # A target year before the baseline year is refused with a message, nothing saved.
     bad = client.post(

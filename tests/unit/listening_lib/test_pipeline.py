@@ -190,3 +190,14 @@ def test_config_from_dict_refuses_unknown_keys_and_bad_values() -> None:
         {"perspectives": [{"code": "V1", "title": "t"}], "corrections": {"x": "V1"}}
     )
     assert cfg.perspectives[0].code == "V1" and cfg.corrections["x"] == ("V1",)
+
+
+def test_vectors_from_another_space_are_not_classified_silently(result_and_docs) -> None:
+    from .conftest import PERSPECTIVES
+
+    _, docs, _ = result_and_docs
+    vectors = np.random.default_rng(1).normal(size=(len(docs), 8)).astype(np.float32)
+    cfg = config(vectorizer="none", perspectives=PERSPECTIVES, options={})
+    result = run_pipeline(docs, cfg, vectors=vectors)
+    assert not any(r.perspectives for r in result.rows)
+    assert any("観点の分類を行っていません" in w for w in result.meta["warnings"])

@@ -184,7 +184,28 @@ def test_quality_backend_small() -> None:
     from machikoe.analysis.listening import get_vectorizer
 
     vec = get_vectorizer("quality")
-    v = vec.transform(["公園を増やしてほしい", "遊び場となる公園が欲しい", "税金の使い方が不透明だ"])
+    v = vec.transform(
+        ["公園を増やしてほしい", "遊び場となる公園が欲しい", "税金の使い方が不透明だ"]
+    )
     assert v.shape == (3, 384) and vec.stateless
     assert v[0] @ v[1] > v[0] @ v[2]
     assert len(vec.chunks("あ" * 1000)) == 3
+
+
+def test_many_corrections_train_a_model_that_generalises(fitted) -> None:
+    texts, vectors, vec = fitted
+    spec_vectors = vec.transform([f"{s.title} {s.text}" for s in PERSPECTIVES])
+    theme_code = {"公園": "V4", "介護": "V2", "ごみ": "V5", "バス": "none"}
+    codes = [next((c for w, c in theme_code.items() if w in t), "none") for t in texts]
+    train = list(range(0, len(texts), 2))
+    test = list(range(1, len(texts), 2))
+    clf = ZeroShotClassifier(min_labels=10).fit(
+        PERSPECTIVES, spec_vectors, vectors[train], [[codes[i]] for i in train]
+    )
+    assert clf.model_ is not None and 0 < clf.model_weight_ < 1
+    predicted = clf.predict(vectors[test])
+    right = sum(
+        (a.perspectives[:1] or ("none",))[0] == codes[i]
+        for a, i in zip(predicted, test, strict=True)
+    )
+    assert right >= 0.8 * len(test)

@@ -229,3 +229,27 @@ def test_staff_import_flow(
     )
     assert ok.status_code == 302 and Opinion.objects.filter(channel="paper").count() == 2
     assert AuditLog.objects.filter(action="participation.opinion.import").exists()
+
+
+def test_per_section_form_shows_the_section(client: Client, db: Any, staff: Any) -> None:
+    from machikoe.plan.loader import load_seed_if_empty
+
+    load_seed_if_empty()
+    from machikoe.plan import selectors as plan_selectors
+
+    version = plan_selectors.current_version()
+    now = timezone.now()
+    Consultation.objects.create(
+        slug="sec",
+        title="t",
+        plan_version=version,
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=1),
+        section_codes=["V4", "V4-1"],
+    )
+    html = client.get("/consultations/sec/submit/?section=V4-1").content.decode()
+    assert 'id="section-title"' in html and "V4-1" in html
+    html = client.get("/consultations/sec/submit/?section=V5").content.decode()
+    assert 'id="section-title"' not in html  # not open for comment in this consultation
+    detail = client.get("/consultations/sec/").content.decode()
+    assert "?section=V4-1" in detail and "?section=V5" not in detail

@@ -90,6 +90,10 @@ def test_names(text: str, name: str) -> None:
         "三丁目の交差点",
         "国道246号の歩道橋",
         "皆さんの意見",
+        "情報を発信した様に広がる",
+        "蔑ろにする様な進め方",
+        "それだけでなく氏の絵も",
+        "百歩譲って賛成します",
     ],
 )
 def test_no_false_positives(text: str) -> None:

@@ -7,6 +7,10 @@ towards the mean vector of the opinions staff put there (Rocchio), with weight n
 and a "none" prototype is learnt from opinions staff marked as none. Corrected opinions keep
 their corrected codes on every re-run.
 
+With at least `min_labels` corrections in two or more classes, a logistic regression on the
+vectors of the corrected opinions is learnt too, and its probabilities are blended with the
+zero-shot shares with weight n / (n + 20) (n = number of corrections).
+
 Decision: scores are cosine similarities to the prototypes, turned into shares with a
 softmax whose temperature is the spread of all scores (so it works for any backend). The top
 perspective is kept when its share is at least `min_share` times the uniform share;
@@ -84,11 +88,16 @@ class NoClassifier:
 @CLASSIFIERS.register("zero_shot")
 class ZeroShotClassifier:
     def __init__(
-        self, min_share: float = 1.2, cross_sector_ratio: float = 0.9, prior_weight: float = 5.0
+        self,
+        min_share: float = 1.2,
+        cross_sector_ratio: float = 0.9,
+        prior_weight: float = 5.0,
+        min_labels: int = 30,
     ) -> None:
         self.min_share = min_share
         self.cross_sector_ratio = cross_sector_ratio
         self.prior_weight = prior_weight
+        self.min_labels = min_labels
 
     def fit(
         self,
@@ -124,6 +133,18 @@ class ZeroShotClassifier:
         self.proto_codes_ = [c for c, _ in protos]
         self.prototypes_ = l2_normalise(np.vstack([p for _, p in protos])) if protos else None
         self.spec_vectors_ = l2_normalise(spec_vectors) if len(spec_vectors) else spec_vectors
+        self.model_ = None
+        self.model_weight_ = 0.0
+        primary = [_primary(codes) for codes in labelled_codes]
+        known = [i for i, c in enumerate(primary) if c in self.proto_codes_]
+        classes = {primary[i] for i in known}
+        if len(known) >= self.min_labels and len(classes) >= 2:
+            from sklearn.linear_model import LogisticRegression
+
+            self.model_ = LogisticRegression(C=1.0, max_iter=1000).fit(
+                labelled_vectors[known], [primary[i] for i in known]
+            )
+            self.model_weight_ = len(known) / (len(known) + 20.0)
         return self
 
     def predict(self, vectors: np.ndarray) -> list[Assignment]:
@@ -134,6 +155,14 @@ class ZeroShotClassifier:
         logits = (sims - sims.max(axis=1, keepdims=True)) / spread
         shares = np.exp(logits)
         shares /= shares.sum(axis=1, keepdims=True)
+        if self.model_ is not None:
+            probs = np.zeros_like(shares)
+            column = {c: j for j, c in enumerate(self.proto_codes_)}
+            learnt = self.model_.predict_proba(vectors)
+            for k, code in enumerate(self.model_.classes_):
+                probs[:, column[str(code)]] = learnt[:, k]
+            w = self.model_weight_
+            shares = (1 - w) * shares + w * probs
         m = len(self.proto_codes_)
         uniform = 1.0 / m
         sub_sims = vectors @ self.spec_vectors_.T if len(self.spec_vectors_) else None
@@ -161,6 +190,10 @@ class ZeroShotClassifier:
             }
             out.append(Assignment(tuple(chosen), tuple(subs), scores))
         return out
+
+
+def _primary(codes: Sequence[str]) -> str:
+    return codes[0].split("-", 1)[0] if codes else NONE_CODE
 
 
 def _top(codes: Sequence[str]) -> set[str]:

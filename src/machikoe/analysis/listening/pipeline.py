@@ -362,6 +362,12 @@ def _classify(
             for s in specs
         ]
         spec_vectors = vectorizer.transform(texts)
+        if spec_vectors.shape[1] != rep_vectors.shape[1]:
+            warnings.append(
+                "観点の分類を行っていません: 渡されたベクトルと vectorizer の次元が合いません。"
+            )
+            classifier_name = "none"
+            spec_vectors = np.zeros((0, rep_vectors.shape[1]), np.float32)
     rep_pos = {int(r): k for k, r in enumerate(reps)}
     index = {d.id: i for i, d in enumerate(documents)}
     labelled = [

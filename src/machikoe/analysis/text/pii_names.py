@@ -24,6 +24,19 @@ HONORIFICS = frozenset(
 )
 # Sudachi reads "…ちゃんと" as the adverb ちゃんと ("properly"); after a name it is ちゃん + と.
 _HONORIFIC_TOKENS = HONORIFICS | {"ちゃんと"}
+# 様・氏・殿 are honorifics only as suffixes: "した様に" (like), "氏の絵" (his picture) are not.
+_SUFFIX_ONLY = frozenset({"様", "さま", "氏", "殿", "どの"})
+# Children's nicknames: a kana run before these is a name even when Sudachi splits it oddly.
+_KID_HONORIFICS = frozenset({"ちゃん", "くん", "ちゃんと"})
+
+
+def _is_honorific(m: Any) -> bool:
+    surface = m.surface()
+    if surface not in _HONORIFIC_TOKENS:
+        return False
+    return surface not in _SUFFIX_ONLY or m.part_of_speech()[0] == "接尾辞"
+
+
 _NAME_LABEL = re.compile(r"(?:氏名|名前|なまえ|お名前)\s*(?:は|：|:|＝)?\s*$")
 _INTRO_AFTER = ("と申し", "といい", "と言い", "といー", "です。", "でした")
 _HAS_JAPANESE = re.compile(r"[ぁ-んァ-ヴ一-龥々]")
@@ -92,13 +105,13 @@ def find(text: str) -> Iterator[tuple[int, int]]:
                 j += 1
             if (
                 j < n
+                and surface not in not_name
                 and (kinds[j] == "mei" or morphemes[j].surface() in given)
                 and (kinds[j] == "mei" or kind == "sei" or surface in surnames)
             ):
                 end_index = j
         start, end = m.begin(), morphemes[end_index].end()
-        after = morphemes[end_index + 1].surface() if end_index + 1 < n else ""
-        honorific = after in _HONORIFIC_TOKENS
+        honorific = end_index + 1 < n and _is_honorific(morphemes[end_index + 1])
         is_name = False
         if end_index > i:
             is_name = True
@@ -135,7 +148,7 @@ def _kana_names(morphemes: list[Any], kinds: list[str]) -> Iterator[tuple[int, i
     are joined back while they stay in one script and are not particles.
     """
     for k, m in enumerate(morphemes):
-        if k == 0 or m.surface() not in _HONORIFIC_TOKENS:
+        if k == 0 or not _is_honorific(m):
             continue
         first = k
         while first > 0 and k - first < 3:
@@ -157,7 +170,14 @@ def _kana_names(morphemes: list[Any], kinds: list[str]) -> Iterator[tuple[int, i
         has_name = any(
             kinds[j] in ("sei", "mei", "person", "proper", "unknown") for j in range(first, k)
         )
-        if has_name or len(run) >= 2:
+        # Without a name token, only a kids' nickname (そうすけくん) whose last piece is not
+        # an inflection ending (した様, 出来なくする様) counts.
+        nickname = (
+            m.surface() in _KID_HONORIFICS
+            and len(run) >= 2
+            and run[-1].part_of_speech()[0] not in ("助動詞", "助詞")
+        )
+        if has_name or nickname:
             yield first, k - 1
 
 
