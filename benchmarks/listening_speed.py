@@ -186,12 +186,12 @@ def child_machikoe_on_vectors(docs_path: Path, vectors_path: Path, labels_path: 
 
     docs = _load_docs(docs_path)
     vectors = np.load(vectors_path)
-    start = time.perf_counter()
+    cpu0, start = cpu_seconds(), time.perf_counter()
     result = run_pipeline(
         docs, ListeningConfig(vectorizer="none", deduper="exact"), vectors=vectors
     )
-    elapsed = time.perf_counter() - start
-    out = {"seconds": elapsed, "n_topics": result.meta["n_topics"]}
+    elapsed, cpu = time.perf_counter() - start, cpu_seconds() - cpu0
+    out = {"seconds": elapsed, "cpu": cpu, "n_topics": result.meta["n_topics"]}
     if labels_path:
         from sklearn.metrics import v_measure_score
 

@@ -198,16 +198,14 @@ def cast_vote(
         if existing is not None and existing.value == value:
             return existing, False
         if existing is None:
-            try:
-                with transaction.atomic():
-                    vote = Vote.objects.create(
-                        conversation=conversation, participant=participant,
-                        statement=statement, value=value, voted_at=now,
-                    )
-            except IntegrityError:  # a concurrent first vote on the same pair
-                vote = Vote.objects.select_for_update().get(participant=participant, statement=statement)
-                vote.value, vote.voted_at = value, now
-                vote.save(update_fields=["value", "voted_at"])
+            # INSERT … ON CONFLICT DO UPDATE: a concurrent first vote on the same pair
+            # cannot fail, and no savepoint is needed.
+            vote = Vote(conversation=conversation, participant=participant,
+                        statement=statement, value=value, voted_at=now)
+            Vote.objects.bulk_create(
+                [vote], update_conflicts=True, unique_fields=["participant", "statement"],
+                update_fields=["value", "voted_at"],
+            )
         else:
             existing.value, existing.voted_at = value, now
             existing.save(update_fields=["value", "voted_at"])
