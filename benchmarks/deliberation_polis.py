@@ -23,16 +23,18 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from sklearn.metrics import adjusted_rand_score  # noqa: E402
+from sklearn.metrics import adjusted_rand_score
 
-from machikoe.analysis.deliberation.model import OpinionGroups, replay  # noqa: E402
-from machikoe.analysis.deliberation.polis_io import read_export  # noqa: E402
-from machikoe.analysis.deliberation.votes import build_matrix  # noqa: E402
+from machikoe.analysis.deliberation.model import ModelState, OpinionGroups, replay
+from machikoe.analysis.deliberation.polis_io import read_export
+from machikoe.analysis.deliberation.votes import VoteLog, build_matrix
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("MACHIKOE_SHARED_DIR", ROOT.parent / "shared")) / "data" / "polis"
@@ -45,7 +47,12 @@ def ari(polis: dict[int, int | None], ours: dict[str, int | None]) -> float:
     return float(adjusted_rand_score([polis[p] for p in common], [ours[str(p)] for p in common]))
 
 
-def best_of(repeats: int, fn) -> float:  # type: ignore[no-untyped-def]
+def fit(log: VoteLog, excluded: frozenset[int], state: ModelState | None) -> None:
+    """One recompute: the matrix from the votes, then the whole pipeline."""
+    OpinionGroups().fit(build_matrix(log, excluded), state)
+
+
+def best_of(repeats: int, fn: Callable[[], object]) -> float:
     best = float("inf")
     for _ in range(repeats):
         start = time.perf_counter()
@@ -91,12 +98,9 @@ def main() -> None:
         replay_s = time.perf_counter() - start
         ours = {str(p): g for p, g in model.result_.group_of.items()}
         matrix = build_matrix(log, excluded)
-        full_s = best_of(args.repeats, lambda: OpinionGroups().fit(build_matrix(log, excluded)))  # noqa: B023
+        full_s = best_of(args.repeats, partial(fit, log, excluded, None))
         cold = OpinionGroups().fit(matrix).result_
-        state = model.state_
-        update_s = best_of(
-            args.repeats, lambda: OpinionGroups().fit(build_matrix(log, excluded), state)
-        )  # noqa: B023
+        update_s = best_of(args.repeats, partial(fit, log, excluded, model.state_))
         peer = run_peer(folder, args.repeats)
         row = {
             "conversation": name,

@@ -13,10 +13,10 @@ import time
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from machikoe.analysis.deliberation.model import ModelState, OpinionGroups  # noqa: E402
-from machikoe.analysis.deliberation.votes import VoteLog, build_matrix  # noqa: E402
+from machikoe.analysis.deliberation.model import ModelState, OpinionGroups
+from machikoe.analysis.deliberation.votes import VoteLog, build_matrix
 
 N_PARTICIPANTS = 10_000
 N_STATEMENTS = 1_000

@@ -38,11 +38,11 @@ LUA = """
 tokens = {%(tokens)s}
 local n_tokens = #tokens
 local n_statements = %(statements)d
-local counter = 0
-local thread_id = 0
-local n_threads = %(threads)d
-local ok = 0
-local threads = {}
+counter = 0
+thread_id = 0  -- set per thread by setup(); globals so thread:get/set reach them
+n_threads = %(threads)d
+ok = 0
+threads = {}
 
 function setup(thread)
   thread:set("thread_id", #threads)
@@ -73,6 +73,18 @@ end
 """
 
 
+def wait_for(port: int, timeout: float = 60.0) -> None:
+    """Wait until gunicorn accepts connections."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit("gunicorn did not start")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -85,14 +97,18 @@ def psql(sql: str) -> None:
 
 def django(env: dict[str, str], code: str) -> str:
     script = "import django; django.setup()\n" + code
-    return subprocess.run([PY, "-c", script], env=env, check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        [PY, "-c", script], env=env, check=True, capture_output=True, text=True
+    ).stdout
 
 
 def prepare(env: dict[str, str], clients: int) -> list[str]:
     psql(f"DROP DATABASE IF EXISTS {DB}")
     psql(f"CREATE DATABASE {DB}")
     subprocess.run([PY, "-m", "django", "migrate", "-v", "0"], env=env, check=True)
-    out = django(env, f"""
+    out = django(
+        env,
+        f"""
 from django.utils import timezone
 from machikoe.deliberation.models import Conversation, Participant, Statement
 from machikoe.deliberation.api import _token
@@ -102,7 +118,8 @@ Statement.objects.bulk_create([Statement(conversation=c, number=i, text=f's{{i}}
 people = Participant.objects.bulk_create([Participant(conversation=c) for _ in range({clients})])
 for p in Participant.objects.filter(conversation=c).order_by('id'):
     print(_token(c, p))
-""")
+""",
+    )
     return out.split()
 
 
@@ -110,7 +127,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--server-threads", type=int, default=8, help="gthread threads per worker")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     args = parser.parse_args()
     for tool in ("wrk", "redis-server", "psql"):
@@ -118,8 +136,10 @@ def main() -> None:
             sys.exit(f"{tool} not found (apt-get install wrk redis-server postgresql-client)")
     tmp = Path(tempfile.mkdtemp(prefix="mk-bench-delib-"))
     redis_port = free_port()
-    redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no"],
-                             stdout=subprocess.DEVNULL)
+    redis = subprocess.Popen(
+        ["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "machikoe.project.settings",
@@ -135,40 +155,79 @@ def main() -> None:
     try:
         tokens = prepare(env, args.clients)
         script = tmp / "votes.lua"
-        script.write_text(LUA % {
-            "tokens": ",".join(f'"{t}"' for t in tokens), "statements": N_STATEMENTS,
-            "threads": args.threads, "slug": SLUG,
-        })
+        script.write_text(
+            LUA
+            % {
+                "tokens": ",".join(f'"{t}"' for t in tokens),
+                "statements": N_STATEMENTS,
+                "threads": args.threads,
+                "slug": SLUG,
+            }
+        )
         port = free_port()
         server = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "gunicorn"), "machikoe.project.wsgi:application",
-             "-b", f"127.0.0.1:{port}", "-w", str(args.workers), "--backlog", "2048"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                str(ROOT / ".venv" / "bin" / "gunicorn"),
+                "machikoe.project.wsgi:application",
+                "-b",
+                f"127.0.0.1:{port}",
+                "-w",
+                str(args.workers),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(args.server_threads),
+                "--backlog",
+                "2048",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
-        time.sleep(3)
+        wait_for(port)
         started = time.perf_counter()
         run = subprocess.run(
-            ["wrk", "-t", str(args.threads), "-c", str(args.clients), "-d", f"{args.seconds}s",
-             "--timeout", "30s", "-s", str(script), f"http://127.0.0.1:{port}/"],
-            capture_output=True, text=True, check=True,
+            [
+                "wrk",
+                "-t",
+                str(args.threads),
+                "-c",
+                str(args.clients),
+                "-d",
+                f"{args.seconds}s",
+                "--timeout",
+                "30s",
+                "-s",
+                str(script),
+                f"http://127.0.0.1:{port}/",
+            ],
+            capture_output=True,
+            text=True,
         )
         wall = time.perf_counter() - started
+        if run.returncode:
+            sys.exit(f"wrk failed: {run.stdout} {run.stderr}")
+        print(run.stdout)
+        accepted = int(re.search(r"ACCEPTED (\d+)", run.stdout).group(1))  # type: ignore[union-attr]
+        count = "from machikoe.deliberation.models import Vote, VoteEvent\n"
+        count += "print(VoteEvent.objects.count(), Vote.objects.count())\n"
+        events, latest = map(int, django(env, count).split())
     finally:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
-    print(run.stdout)
-    accepted = int(re.search(r"ACCEPTED (\d+)", run.stdout).group(1))  # type: ignore[union-attr]
-    events, latest = map(int, django(env, """
-from machikoe.deliberation.models import Vote, VoteEvent
-print(VoteEvent.objects.count(), Vote.objects.count())
-""").split())
-    redis.terminate()
-    psql(f"DROP DATABASE IF EXISTS {DB}")
-    print(f"clients {args.clients}, gunicorn workers {args.workers}, duration {args.seconds} s (wall {wall:.1f} s)")
-    print(f"accepted {accepted} votes → {accepted / args.seconds:.0f} votes/s through gunicorn on PostgreSQL")
-    print(f"in the database: {events} vote events, {latest} latest votes; lost: {max(0, accepted - events)}"
-          f" (events beyond accepted = requests still in flight when wrk stopped: {max(0, events - accepted)})")
+        redis.terminate()
+        psql(f"DROP DATABASE IF EXISTS {DB}")
+    print(
+        f"clients {args.clients}, gunicorn workers {args.workers}, duration {args.seconds} s (wall {wall:.1f} s)"
+    )
+    print(
+        f"accepted {accepted} votes → {accepted / args.seconds:.0f} votes/s through gunicorn on PostgreSQL"
+    )
+    print(
+        f"in the database: {events} vote events, {latest} latest votes; lost: {max(0, accepted - events)}"
+        f" (events beyond accepted = requests still in flight when wrk stopped: {max(0, events - accepted)})"
+    )
     if events < accepted:
         sys.exit("votes were lost")
 

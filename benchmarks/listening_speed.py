@@ -191,7 +191,12 @@ def child_machikoe_on_vectors(docs_path: Path, vectors_path: Path, labels_path: 
         docs, ListeningConfig(vectorizer="none", deduper="exact"), vectors=vectors
     )
     elapsed, cpu = time.perf_counter() - start, cpu_seconds() - cpu0
-    out = {"seconds": elapsed, "cpu": cpu, "n_topics": result.meta["n_topics"]}
+    out = {
+        "seconds": elapsed,
+        "cpu": cpu,
+        "n_topics": result.meta["n_topics"],
+        "stages": result.meta["timings_s"],
+    }
     if labels_path:
         from sklearn.metrics import v_measure_score
 
@@ -267,7 +272,7 @@ def peer(docs_path: Path, vectors_path: Path, labels_path: Path | None, name: st
     line = f"{name}: machikoe {ours['seconds']:.1f} s wall ({ours['cpu']:.1f} s CPU), {ours['n_topics']} topics"
     if "v_measure" in ours:
         line += f", V-measure {ours['v_measure']:.2f}"
-    print(line + f", peak {ours['peak_rss_mb']:.0f} MB", flush=True)
+    print(line + f", peak {ours['peak_rss_mb']:.0f} MB; stages {ours['stages']}", flush=True)
     if not PEER_PY.exists():
         print(
             f"{name}: BERTopic peer venv missing ({PEER_PY}); see the setup command in this docstring"

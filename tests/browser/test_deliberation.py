@@ -16,9 +16,18 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def conversation() -> Conversation:
-    conv = services.create_conversation(None, slug="koen", title="公園の使い方", question="公園をどう使いたいですか？")
-    texts = ["ボール遊びを認める。", "ベンチを増やす。", "木を増やす。", "夜は静かにする。",
-             "花壇をつくる。", "遊具を新しくする。", "イベントを開く。"]
+    conv = services.create_conversation(
+        None, slug="koen", title="公園の使い方", question="公園をどう使いたいですか？"
+    )
+    texts = [
+        "ボール遊びを認める。",
+        "ベンチを増やす。",
+        "木を増やす。",
+        "夜は静かにする。",
+        "花壇をつくる。",
+        "遊具を新しくする。",
+        "イベントを開く。",
+    ]
     for text in texts:
         services.add_seed_statement(conv, None, text)
     for i in range(16):
@@ -39,8 +48,12 @@ def no_js_page(browser: Any, live_server: Any) -> Iterator[Any]:
     context.close()
 
 
-@pytest.mark.parametrize("path", ["/deliberation/", "/deliberation/koen/", "/deliberation/koen/results/"])
-def test_public_pages_are_accessible_in_both_modes(page: Any, live_server: Any, accessible: Any, conversation: Conversation, path: str) -> None:
+@pytest.mark.parametrize(
+    "path", ["/deliberation/", "/deliberation/koen/", "/deliberation/koen/results/"]
+)
+def test_public_pages_are_accessible_in_both_modes(
+    page: Any, live_server: Any, accessible: Any, conversation: Conversation, path: str
+) -> None:
     page.goto(live_server.url + path)
     accessible(page)
     page.click("#kodomo-toggle")
@@ -48,7 +61,9 @@ def test_public_pages_are_accessible_in_both_modes(page: Any, live_server: Any, 
     accessible(page)
 
 
-def test_voting_works_without_javascript(no_js_page: Any, live_server: Any, accessible: Any, conversation: Conversation) -> None:
+def test_voting_works_without_javascript(
+    no_js_page: Any, live_server: Any, accessible: Any, conversation: Conversation
+) -> None:
     page = no_js_page
     page.goto(live_server.url + "/deliberation/koen/")
     first = page.locator(".delib-statement").inner_text()
@@ -63,7 +78,9 @@ def test_voting_works_without_javascript(no_js_page: Any, live_server: Any, acce
     accessible(page)
 
 
-def test_results_map_draws_and_tables_list_groups(page: Any, live_server: Any, conversation: Conversation) -> None:
+def test_results_map_draws_and_tables_list_groups(
+    page: Any, live_server: Any, conversation: Conversation
+) -> None:
     page.goto(live_server.url + "/deliberation/koen/results/")
     page.wait_for_selector("#opinion-map .main-svg")
     assert page.locator("#results-live table").count() >= 3

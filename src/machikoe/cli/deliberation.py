@@ -15,12 +15,17 @@ from machikoe.cli.common import console, fail, setup_django
 def register(app: typer.Typer) -> None:
     @app.command()
     def deliberate(
-        polis: Annotated[Path, typer.Option("--polis", help="Polis のエクスポート（フォルダーか zip）")],
+        polis: Annotated[
+            Path, typer.Option("--polis", help="Polis のエクスポート（フォルダーか zip）")
+        ],
         json_out: Annotated[
             Path | None, typer.Option("--json", help="結果の JSON を書き出すファイル")
         ] = None,
         replay_history: Annotated[
-            bool, typer.Option("--replay/--no-replay", help="投票の履歴を時刻順に再現する（Polis の k の平滑化）")
+            bool,
+            typer.Option(
+                "--replay/--no-replay", help="投票の履歴を時刻順に再現する（Polis の k の平滑化）"
+            ),
         ] = True,
         meta: Annotated[
             str, typer.Option(help="分析から外す属性質問のコメント ID（カンマ区切り）")

@@ -69,7 +69,9 @@ def _token(conversation: Conversation, participant: Participant) -> str:
     return signing.dumps({"c": conversation.pk, "p": participant.pk}, salt=TOKEN_SALT)
 
 
-def _participant(request: HttpRequest, conversation: Conversation, *, create: bool) -> Participant | None:
+def _participant(
+    request: HttpRequest, conversation: Conversation, *, create: bool
+) -> Participant | None:
     raw = request.META.get(HEADER, "")
     pid: int | None = None
     if raw:
@@ -98,9 +100,13 @@ def _error(exc: MachikoeError) -> Status[dict[str, Any]]:
 def get_conversation(request: HttpRequest, slug: str) -> Any:
     conv = get_object_or_404(Conversation.objects.select_related("consultation"), slug=slug)
     return {
-        "slug": conv.slug, "title": conv.title, "question": conv.question,
-        "description": conv.description, "is_open": conv.is_open,
-        "allow_statements": conv.allow_statements, "section_code": conv.section_code,
+        "slug": conv.slug,
+        "title": conv.title,
+        "question": conv.question,
+        "description": conv.description,
+        "is_open": conv.is_open,
+        "allow_statements": conv.allow_statements,
+        "section_code": conv.section_code,
         "consultation": conv.consultation.slug if conv.consultation else None,
         "n_statements": selectors.published_statements(conv).count(),
     }
@@ -117,7 +123,8 @@ def next_statement(request: HttpRequest, slug: str) -> Any:
     voted, total = selectors.progress(conv, participant)
     return {
         "statement": {"number": st.number, "text": st.masked_text} if st else None,
-        "voted": voted, "total": total,
+        "voted": voted,
+        "total": total,
     }
 
 
@@ -137,7 +144,9 @@ def vote(request: HttpRequest, slug: str, payload: VoteIn) -> Any:
     except IntegrityError:  # a signed token for a participant since removed
         return _error(NotAllowed("参加者が見つかりません。", field="X-Participant"))
     return {
-        "statement": payload.statement, "vote": latest.value, "changed": changed,
+        "statement": payload.statement,
+        "vote": latest.value,
+        "changed": changed,
         "participant_token": _token(conv, participant),
     }
 

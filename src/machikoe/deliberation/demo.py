@@ -67,8 +67,13 @@ def load_demo(report: Callable[[str], None] = print) -> None:
         )
         statements = [
             Statement.objects.create(
-                conversation=conv, number=i, text=text, masked_text=text, is_seed=True,
-                status=Statement.Status.APPROVED, created_at=start,
+                conversation=conv,
+                number=i,
+                text=text,
+                masked_text=text,
+                is_seed=True,
+                status=Statement.Status.APPROVED,
+                created_at=start,
             )
             for i, (text, *_rest) in enumerate(STATEMENTS)
         ]
@@ -85,9 +90,27 @@ def load_demo(report: Callable[[str], None] = print) -> None:
                 p_agree = probs[j, leaning]
                 value = 1 if draw < p_agree * 0.9 else (0 if draw < p_agree * 0.9 + 0.1 else -1)
                 when += timedelta(seconds=int(rng.integers(5, 60)))
-                votes.append(Vote(conversation=conv, participant=person, statement=statements[j], value=value, voted_at=when))
-                events.append(VoteEvent(conversation=conv, participant=person, statement=statements[j], value=value, voted_at=when))
+                votes.append(
+                    Vote(
+                        conversation=conv,
+                        participant=person,
+                        statement=statements[j],
+                        value=value,
+                        voted_at=when,
+                    )
+                )
+                events.append(
+                    VoteEvent(
+                        conversation=conv,
+                        participant=person,
+                        statement=statements[j],
+                        value=value,
+                        voted_at=when,
+                    )
+                )
         Vote.objects.bulk_create(votes)
         VoteEvent.objects.bulk_create(events)
     analysis.replay_into_cache(conv)
-    report(f"deliberation: デモの熟議（参加者 {N_VOTERS} 人・投票 {len(votes)} 票）を読み込みました")
+    report(
+        f"deliberation: デモの熟議（参加者 {N_VOTERS} 人・投票 {len(votes)} 票）を読み込みました"
+    )

@@ -23,7 +23,7 @@ def _cookie_id(request: HttpRequest, conversation: Conversation) -> int | None:
         )
     except (KeyError, signing.BadSignature):
         return None
-    return int(value) if value.isdigit() else None
+    return int(value) if value and value.isdigit() else None
 
 
 def current_participant(
@@ -42,7 +42,11 @@ def remember(response: HttpResponse, conversation: Conversation, participant: Pa
     from django.conf import settings
 
     response.set_signed_cookie(
-        cookie_name(conversation), str(participant.pk), salt=f"{SALT}.{conversation.pk}",
-        max_age=MAX_AGE, httponly=True, samesite="Lax",
+        cookie_name(conversation),
+        str(participant.pk),
+        salt=f"{SALT}.{conversation.pk}",
+        max_age=MAX_AGE,
+        httponly=True,
+        samesite="Lax",
         secure=bool(getattr(settings, "SESSION_COOKIE_SECURE", False)),
     )

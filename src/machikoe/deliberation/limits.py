@@ -39,13 +39,22 @@ def check(request: HttpRequest, action: str, participant_key: str) -> None:
         per_participant = _rate("MACHIKOE_DELIB_STATEMENT_RATE", "10/h")
     per_client = _rate("MACHIKOE_DELIB_CLIENT_RATE", "600/m")
     limited = is_ratelimited(
-        request, group=f"delib-{action}-p", key=lambda _g, _r: participant_key,
-        rate=per_participant, increment=True,
+        request,
+        group=f"delib-{action}-p",
+        key=lambda _g, _r: participant_key,
+        rate=per_participant,
+        increment=True,
     )
-    limited = is_ratelimited(
-        request, group=f"delib-{action}-c", key=lambda _g, r: client_key(r),
-        rate=per_client, increment=True,
-    ) or limited
+    limited = (
+        is_ratelimited(
+            request,
+            group=f"delib-{action}-c",
+            key=lambda _g, r: client_key(r),
+            rate=per_client,
+            increment=True,
+        )
+        or limited
+    )
     if limited:
         raise RateLimited(
             "短い時間に多くの送信がありました。しばらく待ってからもう一度お試しください。",

@@ -114,7 +114,9 @@ class Statement(models.Model):
         ordering = ["conversation", "number"]
         permissions = [("moderate_statement", "熟議の意見を確認・公開できる")]
         constraints = [
-            models.UniqueConstraint(fields=["conversation", "number"], name="delib_statement_number")
+            models.UniqueConstraint(
+                fields=["conversation", "number"], name="delib_statement_number"
+            )
         ]
 
     def __str__(self) -> str:

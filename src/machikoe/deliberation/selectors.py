@@ -16,7 +16,9 @@ TOO_FEW_VOTERS = (
 
 def conversations() -> QuerySet[Conversation]:
     return Conversation.objects.annotate(
-        n_statements=Count("statements", filter=Q(statements__status=Statement.Status.APPROVED), distinct=True),
+        n_statements=Count(
+            "statements", filter=Q(statements__status=Statement.Status.APPROVED), distinct=True
+        ),
         n_participants=Count("participants", distinct=True),
     ).select_related("consultation")
 
@@ -48,17 +50,28 @@ def progress(conversation: Conversation, participant: Participant | None) -> tup
 def my_votes(participant: Participant | None) -> dict[int, int]:
     if participant is None:
         return {}
-    return dict(Vote.objects.filter(participant=participant).values_list("statement__number", "value"))
+    return dict(
+        Vote.objects.filter(participant=participant).values_list("statement__number", "value")
+    )
 
 
 def _share(counts: list[int] | None) -> dict[str, Any]:
     agree, disagree, seen = counts or [0, 0, 0]
+
     def pct(x: int) -> int:
         return round(100 * x / seen) if seen else 0
-    return {"agree": pct(agree), "disagree": pct(disagree), "pass": pct(seen - agree - disagree) if seen else 0, "seen": seen}
+
+    return {
+        "agree": pct(agree),
+        "disagree": pct(disagree),
+        "pass": pct(seen - agree - disagree) if seen else 0,
+        "seen": seen,
+    }
 
 
-def results_view(conversation: Conversation, result: dict[str, Any], participant: Participant | None) -> dict[str, Any]:
+def results_view(
+    conversation: Conversation, result: dict[str, Any], participant: Participant | None
+) -> dict[str, Any]:
     """What the results page and the API show: groups with their representative statements
     (texts masked) and shares, consensus, divisive statements, the map, your position."""
     texts = dict(
@@ -72,20 +85,40 @@ def results_view(conversation: Conversation, result: dict[str, Any], participant
         reps = []
         for m in g["representative"]:
             s = int(m["statement"])
-            reps.append({"number": s, "text": texts.get(s, ""), "direction": m["direction"],
-                         "share": _share(group_votes.get(gid, {}).get(str(s))),
-                         "repness": m["repness"], "repness_test": m["repness_test"]})
-        groups.append({"id": g["id"], "label": _group_label(g["id"]), "members": g["members"], "representative": reps})
+            reps.append(
+                {
+                    "number": s,
+                    "text": texts.get(s, ""),
+                    "direction": m["direction"],
+                    "share": _share(group_votes.get(gid, {}).get(str(s))),
+                    "repness": m["repness"],
+                    "repness_test": m["repness_test"],
+                }
+            )
+        groups.append(
+            {
+                "id": g["id"],
+                "label": _group_label(g["id"]),
+                "members": g["members"],
+                "representative": reps,
+            }
+        )
 
     def overall(items: list[dict[str, Any]], limit: int = 5) -> list[dict[str, Any]]:
         out = []
         for item in items[:limit]:
             s = int(item["statement"])
-            out.append({
-                "number": s, "text": texts.get(s, ""), "score": item.get("score", item.get("p_success")),
-                "groups": [{"label": _group_label(int(gid)), **_share(votes.get(str(s)))}
-                           for gid, votes in sorted(group_votes.items(), key=lambda kv: int(kv[0]))],
-            })
+            out.append(
+                {
+                    "number": s,
+                    "text": texts.get(s, ""),
+                    "score": item.get("score", item.get("p_success")),
+                    "groups": [
+                        {"label": _group_label(int(gid)), **_share(votes.get(str(s)))}
+                        for gid, votes in sorted(group_votes.items(), key=lambda kv: int(kv[0]))
+                    ],
+                }
+            )
         return out
 
     consensus = (result.get("consensus") or {}).get("agree", [])
@@ -95,12 +128,21 @@ def results_view(conversation: Conversation, result: dict[str, Any], participant
         key = str(participant.pk)
         for p, x, y, grp in positions:
             if p == key:
-                own = {"x": x, "y": y, "group": grp, "label": _group_label(grp) if grp is not None else None}
+                own = {
+                    "x": x,
+                    "y": y,
+                    "group": grp,
+                    "label": _group_label(grp) if grp is not None else None,
+                }
                 break
     reason = result.get("reason")
     message = None
     if not groups:
-        message = TOO_FEW_VOTERS.format(n=n_voters, min=MIN_VOTES) if reason == "too_few_voters" or n_voters < MIN_VOTES else "まだグループを作れるほど意見が分かれていません。"
+        message = (
+            TOO_FEW_VOTERS.format(n=n_voters, min=MIN_VOTES)
+            if reason == "too_few_voters" or n_voters < MIN_VOTES
+            else "まだグループを作れるほど意見が分かれていません。"
+        )
     return {
         "n_participants": n_voters,
         "n_votes": result.get("n_votes", 0),
@@ -110,7 +152,9 @@ def results_view(conversation: Conversation, result: dict[str, Any], participant
         "group_informed_consensus": overall(result.get("group_informed_consensus") or []),
         "divisive": overall([d for d in result.get("divisive") or [] if d["score"] > 0.2]),
         "map": {
-            "points": [{"x": x, "y": y, "group": grp} for _p, x, y, grp in positions if grp is not None],
+            "points": [
+                {"x": x, "y": y, "group": grp} for _p, x, y, grp in positions if grp is not None
+            ],
             "groups": [{"id": g["id"], "label": g["label"]} for g in groups],
             "own": own,
         },

@@ -36,6 +36,11 @@ MAX_STATEMENT_LENGTH = 300
 RECOMPUTE_INTERVAL = 5.0
 
 
+def _user(actor: Actor) -> Any:
+    """The signed-in user behind an actor, or None."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 def _mask(text: str) -> str:
     """Mask personal data (imported lazily: the text library loads dictionaries)."""
     from machikoe.analysis.text.pii import mask_pii
@@ -46,10 +51,13 @@ def _mask(text: str) -> str:
 def create_conversation(actor: Actor, **fields: Any) -> Conversation:
     """Open a conversation (staff)."""
     with transaction.atomic():
-        conversation = Conversation.objects.create(
-            created_by=actor if getattr(actor, "is_authenticated", False) else None, **fields
+        conversation = Conversation.objects.create(created_by=_user(actor), **fields)
+        audit.record(
+            actor,
+            "deliberation.conversation.create",
+            conversation,
+            after=audit.snapshot(conversation),
         )
-        audit.record(actor, "deliberation.conversation.create", conversation, after=audit.snapshot(conversation))
     return conversation
 
 
@@ -58,7 +66,9 @@ def _next_number(conversation: Conversation) -> int:
     return 0 if top is None else top + 1
 
 
-def add_seed_statement(conversation: Conversation, actor: Actor, text: str, *, is_meta: bool = False) -> Statement:
+def add_seed_statement(
+    conversation: Conversation, actor: Actor, text: str, *, is_meta: bool = False
+) -> Statement:
     """A statement written by staff: published at once (it is still masked)."""
     text = _clean_text(text)
     with transaction.atomic():
@@ -73,7 +83,9 @@ def add_seed_statement(conversation: Conversation, actor: Actor, text: str, *, i
             status=Statement.Status.APPROVED,
             created_at=timezone.now(),
         )
-        audit.record(actor, "deliberation.statement.seed", statement, after=audit.snapshot(statement))
+        audit.record(
+            actor, "deliberation.statement.seed", statement, after=audit.snapshot(statement)
+        )
     return statement
 
 
@@ -82,7 +94,9 @@ def _clean_text(text: str) -> str:
     if not text:
         raise ValidationFailed("意見を入力してください。", field="text")
     if len(text) > MAX_STATEMENT_LENGTH:
-        raise ValidationFailed(f"意見は {MAX_STATEMENT_LENGTH} 文字以内で書いてください。", field="text")
+        raise ValidationFailed(
+            f"意見は {MAX_STATEMENT_LENGTH} 文字以内で書いてください。", field="text"
+        )
     return text
 
 
@@ -105,7 +119,9 @@ def submit_statement(conversation: Conversation, participant: Participant, text:
         )
 
 
-def moderate_statement(statement: Statement, actor: Actor, status: int, *, is_meta: bool | None = None) -> Statement:
+def moderate_statement(
+    statement: Statement, actor: Actor, status: int, *, is_meta: bool | None = None
+) -> Statement:
     """Publish (1), hold (0) or reject (-1) a statement; staff only, audited."""
     if status not in Statement.Status.values:
         raise ValidationFailed("状態は 1・0・-1 のいずれかです。", field="status")
@@ -115,7 +131,13 @@ def moderate_statement(statement: Statement, actor: Actor, status: int, *, is_me
         if is_meta is not None:
             statement.is_meta = is_meta
         statement.save(update_fields=["status", "is_meta"])
-        audit.record(actor, "deliberation.statement.moderate", statement, before=before, after=audit.snapshot(statement))
+        audit.record(
+            actor,
+            "deliberation.statement.moderate",
+            statement,
+            before=before,
+            after=audit.snapshot(statement),
+        )
     AnalysisCache.objects.filter(conversation_id=statement.conversation_id).update(last_event_id=-1)
     return statement
 
@@ -129,15 +151,16 @@ def participant_for(
 ) -> Participant | None:
     """The participant behind a request: the signed-in resident, or the id from the signed
     cookie (checked to belong to this conversation), or a new anonymous participant."""
-    if user is not None and getattr(user, "is_authenticated", False):
-        found = Participant.objects.filter(conversation=conversation, user=user).first()
+    signed_in = _user(user)
+    if signed_in is not None:
+        found = Participant.objects.filter(conversation=conversation, user=signed_in).first()
         if found or not create:
             return found
         try:
             with transaction.atomic():
-                return Participant.objects.create(conversation=conversation, user=user)  # type: ignore[misc]
+                return Participant.objects.create(conversation=conversation, user=signed_in)
         except IntegrityError:
-            return Participant.objects.get(conversation=conversation, user=user)
+            return Participant.objects.get(conversation=conversation, user=signed_in)
     if participant_id is not None:
         found = Participant.objects.filter(conversation=conversation, pk=participant_id).first()
         if found:
@@ -145,7 +168,9 @@ def participant_for(
     return Participant.objects.create(conversation=conversation) if create else None
 
 
-def set_attributes(participant: Participant, *, age_band: str = "", district: str = "") -> Participant:
+def set_attributes(
+    participant: Participant, *, age_band: str = "", district: str = ""
+) -> Participant:
     """Optional attributes (年代・地域); unknown values are refused."""
     from machikoe.participation.models import AgeBand, District
 
@@ -176,23 +201,30 @@ def cast_vote(
     if not conversation.is_open:
         raise NotAllowed("この熟議の投票は終了しました。", field="vote")
     if value not in VoteValue.values:
-        raise ValidationFailed("投票は 1（賛成）・-1（反対）・0（パス）のいずれかです。", field="vote")
+        raise ValidationFailed(
+            "投票は 1（賛成）・-1（反対）・0（パス）のいずれかです。", field="vote"
+        )
     if participant.conversation_id != conversation.pk:
         raise NotAllowed("この熟議の参加者ではありません。", field="participant")
-    statement = (
-        Statement.objects.filter(conversation=conversation, number=statement_number)
-        .only("id", "status")
+    found = (
+        Statement.objects.filter(conversation_id=conversation.pk, number=statement_number)
+        .values_list("id", "status")
         .first()
     )
-    if statement is None:
+    if found is None:
         raise ValidationFailed("その意見はありません。", field="statement")
-    if statement.status != Statement.Status.APPROVED:
-        raise ValidationFailed("その意見には投票できません（非公開または確認待ちです）。", field="statement")
+    if found[1] != Statement.Status.APPROVED:
+        raise ValidationFailed(
+            "その意見には投票できません（非公開または確認待ちです）。", field="statement"
+        )
+    statement = Statement(
+        pk=found[0], conversation=conversation, number=statement_number, status=found[1]
+    )
     now = at or timezone.now()
     with transaction.atomic():
         existing = (
             Vote.objects.select_for_update()
-            .filter(participant=participant, statement=statement)
+            .filter(participant_id=participant.pk, statement_id=statement.pk)
             .first()
         )
         if existing is not None and existing.value == value:
@@ -200,10 +232,17 @@ def cast_vote(
         if existing is None:
             # INSERT … ON CONFLICT DO UPDATE: a concurrent first vote on the same pair
             # cannot fail, and no savepoint is needed.
-            vote = Vote(conversation=conversation, participant=participant,
-                        statement=statement, value=value, voted_at=now)
+            vote = Vote(
+                conversation=conversation,
+                participant=participant,
+                statement=statement,
+                value=value,
+                voted_at=now,
+            )
             Vote.objects.bulk_create(
-                [vote], update_conflicts=True, unique_fields=["participant", "statement"],
+                [vote],
+                update_conflicts=True,
+                unique_fields=["participant", "statement"],
                 update_fields=["value", "voted_at"],
             )
         else:
@@ -211,8 +250,11 @@ def cast_vote(
             existing.save(update_fields=["value", "voted_at"])
             vote = existing
         VoteEvent.objects.create(
-            conversation=conversation, participant=participant, statement=statement,
-            value=value, voted_at=now,
+            conversation=conversation,
+            participant=participant,
+            statement=statement,
+            value=value,
+            voted_at=now,
         )
     return vote, True
 
@@ -226,7 +268,9 @@ def analysis_for(conversation: Conversation, *, force: bool = False) -> dict[str
     from machikoe.deliberation import analysis
 
     cache = AnalysisCache.objects.filter(conversation=conversation).first()
-    last_event = VoteEvent.objects.filter(conversation=conversation).aggregate(m=Max("id"))["m"] or 0
+    last_event = (
+        VoteEvent.objects.filter(conversation=conversation).aggregate(m=Max("id"))["m"] or 0
+    )
     if cache is not None and not force:
         fresh = cache.last_event_id == last_event
         recent = (timezone.now() - cache.computed_at).total_seconds() < RECOMPUTE_INTERVAL
@@ -278,8 +322,10 @@ def import_polis(
             if Conversation.objects.filter(slug=slug).exists():
                 raise ValidationFailed("その識別子は使われています。", field="slug")
             conversation = Conversation.objects.create(
-                slug=slug, title=title or slug, question=question or title or slug,
-                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                slug=slug,
+                title=title or slug,
+                question=question or title or slug,
+                created_by=_user(actor),
             )
         elif conversation.statements.exists():
             raise ValidationFailed("意見のある熟議には取り込めません。", field="conversation")
@@ -295,9 +341,14 @@ def import_polis(
         }
         statements = [
             Statement(
-                conversation=conversation, number=c.id, text=c.text, masked_text=_mask(c.text),
+                conversation=conversation,
+                number=c.id,
+                text=c.text,
+                masked_text=_mask(c.text),
                 author=saved_people.get(c.author) if c.author is not None else None,
-                is_seed=c.author is None, is_meta=c.is_meta, status=c.moderated,
+                is_seed=c.author is None,
+                is_meta=c.is_meta,
+                status=c.moderated,
                 created_at=datetime.fromtimestamp(c.timestamp, UTC),
             )
             for c in export.comments
@@ -306,8 +357,10 @@ def import_polis(
         by_number = {s.number: s for s in Statement.objects.filter(conversation=conversation)}
         events = [
             VoteEvent(
-                conversation=conversation, participant=saved_people[v.voter],
-                statement=by_number[v.comment], value=v.vote,
+                conversation=conversation,
+                participant=saved_people[v.voter],
+                statement=by_number[v.comment],
+                value=v.vote,
                 voted_at=datetime.fromtimestamp(v.timestamp, UTC),
             )
             for v in sorted(export.votes, key=lambda v: v.timestamp)
@@ -318,14 +371,23 @@ def import_polis(
             latest[(e.participant.pk, e.statement.pk)] = e
         Vote.objects.bulk_create(
             [
-                Vote(conversation=conversation, participant=e.participant, statement=e.statement,
-                     value=e.value, voted_at=e.voted_at)
+                Vote(
+                    conversation=conversation,
+                    participant=e.participant,
+                    statement=e.statement,
+                    value=e.value,
+                    voted_at=e.voted_at,
+                )
                 for e in latest.values()
             ],
             batch_size=2000,
         )
-        audit.record(actor, "deliberation.import_polis", conversation,
-                     after={"comments": len(statements), "votes": len(events)})
+        audit.record(
+            actor,
+            "deliberation.import_polis",
+            conversation,
+            after={"comments": len(statements), "votes": len(events)},
+        )
     if replay_history:
         from machikoe.deliberation import analysis
 
@@ -344,8 +406,14 @@ def export_polis(conversation: Conversation, folder: Path, actor: Actor) -> Path
         return int(p.external_id) if p.external_id.isdigit() else p.pk
 
     comments = [
-        PolisComment(s.number, pid(s.author_id) if s.author_id else None, s.masked_text,
-                     int(s.status), s.created_at.timestamp(), s.is_meta)
+        PolisComment(
+            s.number,
+            pid(s.author_id) if s.author_id else None,
+            s.masked_text,
+            int(s.status),
+            s.created_at.timestamp(),
+            s.is_meta,
+        )
         for s in conversation.statements.all()
     ]
     numbers = dict(conversation.statements.values_list("pk", "number"))

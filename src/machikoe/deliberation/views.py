@@ -23,9 +23,14 @@ from machikoe.deliberation.models import Conversation, Statement
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "deliberation/index.html", {
-        "conversations": selectors.conversations(), "is_staff": is_staff(request.user),
-    })
+    return render(
+        request,
+        "deliberation/index.html",
+        {
+            "conversations": selectors.conversations(),
+            "is_staff": is_staff(request.user),
+        },
+    )
 
 
 def _conversation(slug: str) -> Conversation:
@@ -38,12 +43,24 @@ def conversation(request: HttpRequest, slug: str) -> HttpResponse:
     participant = identity.current_participant(request, conv)
     statement = selectors.next_statement(conv, participant)
     voted, total = selectors.progress(conv, participant)
-    return render(request, "deliberation/conversation.html", {
-        "conversation": conv, "statement": statement, "voted": voted, "total": total,
-        "statement_form": StatementForm(), "attributes_form": AttributesForm(initial={
-            "age_band": getattr(participant, "age_band", ""), "district": getattr(participant, "district", "")}),
-        "participant": participant,
-    })
+    return render(
+        request,
+        "deliberation/conversation.html",
+        {
+            "conversation": conv,
+            "statement": statement,
+            "voted": voted,
+            "total": total,
+            "statement_form": StatementForm(),
+            "attributes_form": AttributesForm(
+                initial={
+                    "age_band": getattr(participant, "age_band", ""),
+                    "district": getattr(participant, "district", ""),
+                }
+            ),
+            "participant": participant,
+        },
+    )
 
 
 @require_POST
@@ -51,7 +68,9 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
     conv = _conversation(slug)
     participant = identity.current_participant(request, conv, create=True)
     assert participant is not None
-    response = HttpResponseRedirect(reverse("deliberation:conversation", args=[conv.slug]) + "#statement")
+    response = HttpResponseRedirect(
+        reverse("deliberation:conversation", args=[conv.slug]) + "#statement"
+    )
     try:
         number = int(request.POST.get("statement", ""))
         value = int(request.POST.get("vote", ""))
@@ -78,7 +97,9 @@ def add_statement(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             limits.check(request, "statement", f"p{participant.pk}")
             services.submit_statement(conv, participant, form.cleaned_data["text"])
-            messages.success(request, "意見を受け付けました。職員が確認したあと、みんなの投票に加わります。")
+            messages.success(
+                request, "意見を受け付けました。職員が確認したあと、みんなの投票に加わります。"
+            )
         except MachikoeError as exc:
             messages.error(request, exc.message)
     else:
@@ -139,20 +160,34 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "seed" and form.is_valid():
-                services.add_seed_statement(conv, request.user, form.cleaned_data["text"], is_meta=form.cleaned_data["is_meta"])
+                services.add_seed_statement(
+                    conv,
+                    request.user,
+                    form.cleaned_data["text"],
+                    is_meta=form.cleaned_data["is_meta"],
+                )
                 messages.success(request, "意見を追加しました。")
             elif action in {"approve", "reject"}:
-                st = get_object_or_404(Statement, conversation=conv, number=int(request.POST.get("number", "-1")))
+                st = get_object_or_404(
+                    Statement, conversation=conv, number=int(request.POST.get("number", "-1"))
+                )
                 services.moderate_statement(st, request.user, 1 if action == "approve" else -1)
                 messages.success(request, "状態を変更しました。")
         except MachikoeError as exc:
             messages.error(request, exc.message)
         return redirect("deliberation:manage", slug=conv.slug)
-    return render(request, "deliberation/manage.html", {
-        "conversation": conv, "form": form,
-        "pending": conv.statements.filter(status=Statement.Status.PENDING).order_by("number"),
-        "statements": conv.statements.exclude(status=Statement.Status.PENDING).order_by("number"),
-    })
+    return render(
+        request,
+        "deliberation/manage.html",
+        {
+            "conversation": conv,
+            "form": form,
+            "pending": conv.statements.filter(status=Statement.Status.PENDING).order_by("number"),
+            "statements": conv.statements.exclude(status=Statement.Status.PENDING).order_by(
+                "number"
+            ),
+        },
+    )
 
 
 @login_required
@@ -168,8 +203,13 @@ def import_polis(request: HttpRequest) -> HttpResponse:
                 for chunk in form.cleaned_data["archive"].chunks():
                     out.write(chunk)
             try:
-                conv = services.import_polis(path, request.user, slug=form.cleaned_data["slug"],
-                                             title=form.cleaned_data["title"], question=form.cleaned_data["question"])
+                conv = services.import_polis(
+                    path,
+                    request.user,
+                    slug=form.cleaned_data["slug"],
+                    title=form.cleaned_data["title"],
+                    question=form.cleaned_data["question"],
+                )
             except MachikoeError as exc:
                 form.add_error(None, exc.message)
             else:

@@ -87,7 +87,9 @@ def test_every_group_gets_one_statement_even_without_significance() -> None:
 def test_excluded_statements_are_never_representative() -> None:
     group = VoteCounts(np.array([9.0, 9.0]), np.array([0.0, 0.0]), np.array([9.0, 9.0]))
     rest = VoteCounts(np.array([0.0, 0.0]), np.array([9.0, 9.0]), np.array([9.0, 9.0]))
-    reps = representative_statements(group_stats(group, rest), ["a", "b"], excluded=np.array([True, False]))
+    reps = representative_statements(
+        group_stats(group, rest), ["a", "b"], excluded=np.array([True, False])
+    )
     assert [r.statement for r in reps] == ["b"]
 
 
@@ -220,7 +222,9 @@ def test_too_few_voters_gives_no_groups() -> None:
 
 
 votes_matrix = st.lists(
-    st.lists(st.sampled_from([1.0, -1.0, 0.0, NAN]), min_size=6, max_size=6), min_size=8, max_size=30
+    st.lists(st.sampled_from([1.0, -1.0, 0.0, NAN]), min_size=6, max_size=6),
+    min_size=8,
+    max_size=30,
 )
 
 
@@ -240,7 +244,10 @@ def test_properties_of_any_vote_matrix(rows: list[list[float]]) -> None:
 
 
 @settings(max_examples=20, deadline=None)
-@given(st.lists(st.tuples(st.floats(-5, 5), st.floats(-5, 5)), min_size=3, max_size=40), st.integers(1, 5))
+@given(
+    st.lists(st.tuples(st.floats(-5, 5), st.floats(-5, 5)), min_size=3, max_size=40),
+    st.integers(1, 5),
+)
 def test_kmeans_properties(points: list[tuple[float, float]], k: int) -> None:
     pts = np.array(points)
     names = list(range(len(points)))

@@ -27,15 +27,21 @@ def test_seed_statements_are_published_and_audited(conversation: Conversation) -
     assert AuditLog.objects.filter(action="deliberation.statement.seed").count() == 3
 
 
-def test_latest_vote_counts_and_history_is_kept(conversation: Conversation, participant: Participant) -> None:
+def test_latest_vote_counts_and_history_is_kept(
+    conversation: Conversation, participant: Participant
+) -> None:
     services.cast_vote(conversation, participant, 0, 1)
     vote, changed = services.cast_vote(conversation, participant, 0, -1)
     assert changed and vote.value == -1
     assert Vote.objects.filter(participant=participant).count() == 1
-    assert list(VoteEvent.objects.filter(participant=participant).values_list("value", flat=True)) == [1, -1]
+    assert list(
+        VoteEvent.objects.filter(participant=participant).values_list("value", flat=True)
+    ) == [1, -1]
 
 
-def test_repeated_identical_vote_changes_nothing(conversation: Conversation, participant: Participant) -> None:
+def test_repeated_identical_vote_changes_nothing(
+    conversation: Conversation, participant: Participant
+) -> None:
     services.cast_vote(conversation, participant, 1, 0)
     _vote, changed = services.cast_vote(conversation, participant, 1, 0)
     assert not changed
@@ -43,14 +49,18 @@ def test_repeated_identical_vote_changes_nothing(conversation: Conversation, par
 
 
 @pytest.mark.parametrize(("number", "value", "field"), [(99, 1, "statement"), (0, 2, "vote")])
-def test_bad_votes_are_refused(conversation: Conversation, participant: Participant, number: int, value: int, field: str) -> None:
+def test_bad_votes_are_refused(
+    conversation: Conversation, participant: Participant, number: int, value: int, field: str
+) -> None:
     with pytest.raises(ValidationFailed) as err:
         services.cast_vote(conversation, participant, number, value)
     assert err.value.field == field
     assert not Vote.objects.exists()
 
 
-def test_vote_on_moderated_out_or_pending_statement_is_refused(conversation: Conversation, participant: Participant, staff: Any) -> None:
+def test_vote_on_moderated_out_or_pending_statement_is_refused(
+    conversation: Conversation, participant: Participant, staff: Any
+) -> None:
     st = conversation.statements.get(number=2)
     services.moderate_statement(st, staff, -1)
     with pytest.raises(ValidationFailed):
@@ -60,15 +70,21 @@ def test_vote_on_moderated_out_or_pending_statement_is_refused(conversation: Con
         services.cast_vote(conversation, participant, pending.number, 1)
 
 
-def test_closed_conversation_refuses_votes(conversation: Conversation, participant: Participant) -> None:
+def test_closed_conversation_refuses_votes(
+    conversation: Conversation, participant: Participant
+) -> None:
     conversation.is_open = False
     conversation.save()
     with pytest.raises(NotAllowed):
         services.cast_vote(conversation, participant, 0, 1)
 
 
-def test_participant_statement_is_masked_and_pending(conversation: Conversation, participant: Participant) -> None:
-    st = services.submit_statement(conversation, participant, "連絡は 090-1234-5678 までください。公園を広げたい。")
+def test_participant_statement_is_masked_and_pending(
+    conversation: Conversation, participant: Participant
+) -> None:
+    st = services.submit_statement(
+        conversation, participant, "連絡は 090-1234-5678 までください。公園を広げたい。"
+    )
     assert st.status == Statement.Status.PENDING and st.number == 3
     assert "090-1234-5678" not in st.masked_text
     assert "090-1234-5678" in st.text
@@ -76,7 +92,9 @@ def test_participant_statement_is_masked_and_pending(conversation: Conversation,
         services.submit_statement(conversation, participant, "   ")
 
 
-def test_signed_in_resident_is_one_participant(conversation: Conversation, django_user_model: Any) -> None:
+def test_signed_in_resident_is_one_participant(
+    conversation: Conversation, django_user_model: Any
+) -> None:
     user = django_user_model.objects.create_user("kumin", password="pw-12345-long")
     a = services.participant_for(conversation, user=user)
     b = services.participant_for(conversation, user=user)
@@ -125,7 +143,7 @@ def _write(folder: Path, comments: str, votes: str) -> Path:
 
 COMMENTS = (
     "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n"
-    "1000,x,0,5,1,0,1,最初の意見\n1001,x,1,6,0,1,-1,外された意見\n1002,x,2,,0,0,1,\"三つ目, の意見\"\n"
+    '1000,x,0,5,1,0,1,最初の意見\n1001,x,1,6,0,1,-1,外された意見\n1002,x,2,,0,0,1,"三つ目, の意見"\n'
 )
 
 
@@ -133,11 +151,15 @@ def test_polis_import_export_round_trip(tmp_path: Path, staff: Any) -> None:
     votes = "timestamp,datetime,comment-id,voter-id,vote\n" + "".join(
         f"{2000 + i},x,{i % 3},{i // 3},{[1, -1, 0][i % 3]}\n" for i in range(30)
     )
-    conv = services.import_polis(_write(tmp_path / "in", COMMENTS, votes), staff, slug="imported", title="取り込み")
+    conv = services.import_polis(
+        _write(tmp_path / "in", COMMENTS, votes), staff, slug="imported", title="取り込み"
+    )
     assert conv.statements.count() == 3
     assert conv.statements.get(number=1).status == Statement.Status.REJECTED
     assert VoteEvent.objects.filter(conversation=conv).count() == 30
-    assert Participant.objects.filter(conversation=conv).count() == 10  # voters 0-9 (authors 5 and 6 among them)
+    assert (
+        Participant.objects.filter(conversation=conv).count() == 10
+    )  # voters 0-9 (authors 5 and 6 among them)
     out = services.export_polis(conv, tmp_path / "out", staff)
     from machikoe.analysis.deliberation.polis_io import read_export
 
@@ -148,7 +170,9 @@ def test_polis_import_export_round_trip(tmp_path: Path, staff: Any) -> None:
     )
 
 
-def test_malformed_polis_export_names_file_and_line_and_imports_nothing(tmp_path: Path, staff: Any) -> None:
+def test_malformed_polis_export_names_file_and_line_and_imports_nothing(
+    tmp_path: Path, staff: Any
+) -> None:
     votes = "timestamp,datetime,comment-id,voter-id,vote\n2000,x,0,1,1\n2001,x,0,2,5\n"
     before = Conversation.objects.count()
     with pytest.raises(ImportFailed) as err:

@@ -18,7 +18,9 @@ def test_index_lists_conversations(client: Client, conversation: Conversation) -
     assert "テストの熟議" in html
 
 
-def test_vote_without_javascript_shows_next_statement(client: Client, conversation: Conversation) -> None:
+def test_vote_without_javascript_shows_next_statement(
+    client: Client, conversation: Conversation
+) -> None:
     page = client.get("/deliberation/test-conv/").content.decode()
     assert "公園にベンチを増やす。" in page and "0 / 3" in page
     r = client.post("/deliberation/test-conv/vote/", {"statement": "0", "vote": "1"})
@@ -28,14 +30,18 @@ def test_vote_without_javascript_shows_next_statement(client: Client, conversati
     assert Vote.objects.get().value == 1
 
 
-def test_vote_on_unknown_statement_shows_message(client: Client, conversation: Conversation) -> None:
+def test_vote_on_unknown_statement_shows_message(
+    client: Client, conversation: Conversation
+) -> None:
     r = client.post("/deliberation/test-conv/vote/", {"statement": "77", "vote": "1"}, follow=True)
     assert "その意見はありません" in r.content.decode()
     assert not Vote.objects.exists()
 
 
 def test_statement_goes_to_moderation(client: Client, conversation: Conversation) -> None:
-    r = client.post("/deliberation/test-conv/statements/", {"text": "図書館を夜も開けてほしい。"}, follow=True)
+    r = client.post(
+        "/deliberation/test-conv/statements/", {"text": "図書館を夜も開けてほしい。"}, follow=True
+    )
     assert "職員が確認" in r.content.decode()
     assert Statement.objects.get(number=3).status == Statement.Status.PENDING
 
@@ -63,7 +69,9 @@ def test_staff_manage_and_moderate(client: Client, conversation: Conversation, s
     assert r.status_code == 200 and r["Content-Type"] == "application/zip"
 
 
-def test_residents_cannot_use_staff_pages(client: Client, conversation: Conversation, django_user_model: Any) -> None:
+def test_residents_cannot_use_staff_pages(
+    client: Client, conversation: Conversation, django_user_model: Any
+) -> None:
     client.force_login(django_user_model.objects.create_user("r", password="pw-12345-long"))
     assert client.get("/deliberation/test-conv/manage/").status_code == 403
     assert client.get("/deliberation/import/").status_code == 403

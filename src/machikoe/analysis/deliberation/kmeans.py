@@ -48,9 +48,7 @@ def weighted_mean(points: FloatArray, weights: FloatArray | None) -> FloatArray:
     return (points * weights[:, None]).sum(axis=0) / weights.sum()
 
 
-def _centers(
-    points: FloatArray, groups: list[IntArray], weights: FloatArray | None
-) -> FloatArray:
+def _centers(points: FloatArray, groups: list[IntArray], weights: FloatArray | None) -> FloatArray:
     return np.array(
         [weighted_mean(points[g], None if weights is None else weights[g]) for g in groups]
     ).reshape(len(groups), points.shape[1])
@@ -76,7 +74,7 @@ def _label_centers(
         [np.bincount(labels, weights=w * points[:, d], minlength=n) for d in range(points.shape[1])]
     ).T
     with np.errstate(invalid="ignore", divide="ignore"):
-        return sums / total[:, None], total
+        return sums / total[:, None], total.astype(np.float64)
 
 
 def _cold_start(points: FloatArray, k: int) -> tuple[list[int], FloatArray]:
@@ -161,7 +159,9 @@ def kmeans(
         new_centers, total = _label_centers(points, labels, len(ids), weights)
         used = np.flatnonzero(total > 0)
         ids = [ids[j] for j in used]
-        done = _same_clustering(centers[used], new_centers[used], threshold) and used.size == len(centers)
+        done = _same_clustering(centers[used], new_centers[used], threshold) and used.size == len(
+            centers
+        )
         centers = new_centers[used]
         if done:
             break

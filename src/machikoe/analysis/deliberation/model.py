@@ -21,13 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from machikoe.analysis.deliberation.kmeans import Cluster, kmeans, silhouette
 from machikoe.analysis.deliberation.pca import (
-    PCAResult,
     centered,
     column_means,
     power_pca,
@@ -38,8 +38,8 @@ from machikoe.analysis.deliberation.repness import (
     VoteCounts,
     consensus_statements,
     divisiveness,
-    group_informed_consensus,
     group_counts,
+    group_informed_consensus,
     group_stats,
     representative_statements,
 )
@@ -59,10 +59,7 @@ class KSmoother:
     def update(self, this_k: int, buffer: int) -> KSmoother:
         """count = count + 1 if this_k == last_k else 1; shown k = this_k once count >= buffer."""
         count = self.last_k_count + 1 if self.last_k == this_k else 1
-        if count >= buffer or self.smoothed_k is None:
-            smoothed = this_k
-        else:
-            smoothed = self.smoothed_k
+        smoothed = this_k if count >= buffer or self.smoothed_k is None else self.smoothed_k
         return KSmoother(this_k, count, smoothed)
 
 
@@ -106,20 +103,21 @@ class ModelState:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, object]) -> ModelState:
+    def from_dict(cls, data: dict[str, Any]) -> ModelState:
+        """The inverse of `to_dict` (state stored as JSON between requests)."""
         sm = data.get("smoother") or {}
-        assert isinstance(sm, dict)
         groups = data.get("group_clusterings") or {}
-        assert isinstance(groups, dict)
         return cls(
-            in_conv=frozenset(data.get("in_conv") or ()),  # type: ignore[arg-type]
-            statements=tuple(data.get("statements") or ()),  # type: ignore[arg-type]
-            components=tuple(tuple(c) for c in data.get("components") or ()),  # type: ignore[attr-defined]
-            base_clusters=tuple(Cluster.from_dict(c) for c in data.get("base_clusters") or ()),  # type: ignore[attr-defined]
+            in_conv=frozenset(data.get("in_conv") or ()),
+            statements=tuple(data.get("statements") or ()),
+            components=tuple(tuple(c) for c in data.get("components") or ()),
+            base_clusters=tuple(Cluster.from_dict(c) for c in data.get("base_clusters") or ()),
             group_clusterings={
                 int(k): tuple(Cluster.from_dict(c) for c in v) for k, v in groups.items()
             },
-            smoother=KSmoother(sm.get("last_k"), int(sm.get("last_k_count") or 0), sm.get("smoothed_k")),
+            smoother=KSmoother(
+                sm.get("last_k"), int(sm.get("last_k_count") or 0), sm.get("smoothed_k")
+            ),
         )
 
 
@@ -266,7 +264,11 @@ class OpinionGroups:
                 for k in range(2, max_k_for(len(base), self.max_k) + 1):
                     clusters = tuple(
                         kmeans(
-                            centers, bids, k, last=clusterings.get(k), weights=weights,
+                            centers,
+                            bids,
+                            k,
+                            last=clusterings.get(k),
+                            weights=weights,
                             max_iter=self.group_iters,
                         )
                     )
@@ -307,13 +309,17 @@ class OpinionGroups:
             p: group_of_base.get(base_of[p]) if p in base_of else None for p in names
         }
         values = matrix.values
-        labels = np.array([-1 if group_of[p] is None else group_of[p] for p in names], dtype=np.int64)
+        labels = np.array(
+            [-1 if group_of[p] is None else group_of[p] for p in names], dtype=np.int64
+        )
         counts = group_counts(values, labels, len(chosen))
         groups: list[Group] = []
         group_agree: dict[int, dict[Hashable, tuple[int, int, int]]] = {}
         for g, own in enumerate(counts):
             rest = _sum_counts([c for h, c in enumerate(counts) if h != g], len(stmts))
-            reps = representative_statements(group_stats(own, rest), stmts, excluded=matrix.excluded)
+            reps = representative_statements(
+                group_stats(own, rest), stmts, excluded=matrix.excluded
+            )
             members = tuple(p for p in names if group_of[p] == g)
             groups.append(Group(g, members, tuple(reps)))
             group_agree[g] = {
@@ -366,8 +372,11 @@ def select_in_conversation(
     in_conv.update(p for p, c in zip(names, raw_counts, strict=True) if c >= threshold and c > 0)
     if len(in_conv) < greedy_n:
         others = sorted(
-            ((int(c), i) for i, (p, c) in enumerate(zip(names, raw_counts, strict=True))
-             if p not in in_conv and c > 0),
+            (
+                (int(c), i)
+                for i, (p, c) in enumerate(zip(names, raw_counts, strict=True))
+                if p not in in_conv and c > 0
+            ),
             key=lambda t: (-t[0], t[1]),
         )
         in_conv.update(names[i] for _, i in others[: greedy_n - len(in_conv)])
@@ -401,7 +410,9 @@ def replay_schedule(
     if len(ends) > max_updates:
         step = len(ends) / max_updates
         ends = [ends[int(i * step)] for i in range(max_updates)]
-    first = np.unique(np.geomspace(1, n, num=max(early, 2)).astype(np.int64)).tolist() if early else []
+    first = (
+        np.unique(np.geomspace(1, n, num=max(early, 2)).astype(np.int64)).tolist() if early else []
+    )
     return sorted({int(e) for e in [*ends, *first] if e > 0} | {n})
 
 

@@ -44,7 +44,9 @@ def column_means(values: AnyFloatArray) -> FloatArray:
     Cells hold votes (1, 0, −1) or NaN, so Σ = #agree − #disagree (cheaper than nansum).
     """
     counts = values.shape[0] - np.count_nonzero(np.isnan(values), axis=0)
-    sums = (np.count_nonzero(values == 1, axis=0) - np.count_nonzero(values == -1, axis=0)).astype(np.float64)
+    sums = (np.count_nonzero(values == 1, axis=0) - np.count_nonzero(values == -1, axis=0)).astype(
+        np.float64
+    )
     return np.divide(sums, counts, out=np.zeros(values.shape[1]), where=counts > 0)
 
 

@@ -85,14 +85,18 @@ def _seconds(value: float) -> float:
     return value / 1000.0 if value > MS_THRESHOLD else value
 
 
-def _int(row: dict[str, str], column: str, file: str, line: int, *, allow_empty: bool = False) -> int | None:
+def _int(
+    row: dict[str, str], column: str, file: str, line: int, *, allow_empty: bool = False
+) -> int | None:
     raw = (row.get(column) or "").strip()
     if not raw and allow_empty:
         return None
     try:
         return int(float(raw)) if re.fullmatch(r"-?\d+(\.0+)?", raw) else int(raw)
     except ValueError:
-        raise PolisFormatError(f"整数ではありません: {raw!r}", file=file, line=line, column=column) from None
+        raise PolisFormatError(
+            f"整数ではありません: {raw!r}", file=file, line=line, column=column
+        ) from None
 
 
 def _reader(text: str, file: str, required: Iterable[str]) -> csv.DictReader[str]:
@@ -115,11 +119,15 @@ def parse_comments(text: str, file: str = COMMENTS) -> list[PolisComment]:
         cid = _int(row, "comment-id", file, line)
         assert cid is not None
         if cid in seen:
-            raise PolisFormatError(f"コメント ID {cid} が重複しています", file=file, line=line, column="comment-id")
+            raise PolisFormatError(
+                f"コメント ID {cid} が重複しています", file=file, line=line, column="comment-id"
+            )
         seen.add(cid)
         moderated = _int(row, "moderated", file, line)
         if moderated not in (-1, 0, 1):
-            raise PolisFormatError("moderated は -1, 0, 1 のいずれかです", file=file, line=line, column="moderated")
+            raise PolisFormatError(
+                "moderated は -1, 0, 1 のいずれかです", file=file, line=line, column="moderated"
+            )
         ts = _int(row, "timestamp", file, line)
         meta_raw = (row.get("is-meta") or row.get("is_meta") or "").strip().lower()
         out.append(
@@ -135,7 +143,9 @@ def parse_comments(text: str, file: str = COMMENTS) -> list[PolisComment]:
     return out
 
 
-def parse_votes(text: str, comment_ids: set[int] | None = None, file: str = VOTES) -> list[PolisVote]:
+def parse_votes(
+    text: str, comment_ids: set[int] | None = None, file: str = VOTES
+) -> list[PolisVote]:
     """votes.csv → votes; an unknown comment or a vote other than -1/0/1 fails."""
     out: list[PolisVote] = []
     for row in _reader(text, file, VOTE_COLUMNS):
@@ -146,9 +156,19 @@ def parse_votes(text: str, comment_ids: set[int] | None = None, file: str = VOTE
         ts = _int(row, "timestamp", file, line)
         assert cid is not None and voter is not None and ts is not None
         if vote not in VOTE_VALUES:
-            raise PolisFormatError("vote は 1（賛成）、-1（反対）、0（パス）のいずれかです", file=file, line=line, column="vote")
+            raise PolisFormatError(
+                "vote は 1（賛成）、-1（反対）、0（パス）のいずれかです",
+                file=file,
+                line=line,
+                column="vote",
+            )
         if comment_ids is not None and cid not in comment_ids:
-            raise PolisFormatError(f"comments.csv にないコメント ID {cid} への投票です", file=file, line=line, column="comment-id")
+            raise PolisFormatError(
+                f"comments.csv にないコメント ID {cid} への投票です",
+                file=file,
+                line=line,
+                column="comment-id",
+            )
         out.append(PolisVote(voter, cid, int(vote), _seconds(float(ts))))
     return out
 
@@ -180,7 +200,9 @@ def read_export(source: str | Path) -> PolisExport:
             raise PolisFormatError("ファイルがありません", file=name)
     comments = parse_comments(_numbered(files[COMMENTS]))
     votes = parse_votes(_numbered(files[VOTES]), {c.id for c in comments})
-    groups = parse_participant_groups(_numbered(files[PARTICIPANTS])) if PARTICIPANTS in files else {}
+    groups = (
+        parse_participant_groups(_numbered(files[PARTICIPANTS])) if PARTICIPANTS in files else {}
+    )
     return PolisExport(tuple(comments), tuple(votes), groups)
 
 
@@ -209,7 +231,9 @@ def _decode(data: bytes, name: str) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise PolisFormatError("文字コードを判別できません（UTF-8 か Shift_JIS にしてください）", file=name)
+    raise PolisFormatError(
+        "文字コードを判別できません（UTF-8 か Shift_JIS にしてください）", file=name
+    )
 
 
 def _load_files(source: Path) -> dict[str, str]:
@@ -246,17 +270,39 @@ def write_export(
         latest[(v.voter, v.comment)] = v.vote
     counts: dict[int, list[int]] = {}
     for (_voter, cid), vote in latest.items():
-        c = counts.setdefault(cid, [0, 0])
+        tally = counts.setdefault(cid, [0, 0])
         if vote == 1:
-            c[0] += 1
+            tally[0] += 1
         elif vote == -1:
-            c[1] += 1
+            tally[1] += 1
     with (folder / COMMENTS).open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees", "moderated", "comment-body"])
+        w.writerow(
+            [
+                "timestamp",
+                "datetime",
+                "comment-id",
+                "author-id",
+                "agrees",
+                "disagrees",
+                "moderated",
+                "comment-body",
+            ]
+        )
         for c in comments:
             a, d = counts.get(c.id, [0, 0])
-            w.writerow([int(c.timestamp * 1000), _dt(c.timestamp), c.id, "" if c.author is None else c.author, a, d, c.moderated, c.text])
+            w.writerow(
+                [
+                    int(c.timestamp * 1000),
+                    _dt(c.timestamp),
+                    c.id,
+                    "" if c.author is None else c.author,
+                    a,
+                    d,
+                    c.moderated,
+                    c.text,
+                ]
+            )
     with (folder / VOTES).open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["timestamp", "datetime", "comment-id", "voter-id", "vote"])
@@ -270,13 +316,24 @@ def write_export(
     ids = [c.id for c in comments]
     with (folder / PARTICIPANTS).open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree", *ids])
+        w.writerow(
+            ["participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree", *ids]
+        )
         for p in voters:
             row = [latest.get((p, cid)) for cid in ids]
             given = [x for x in row if x is not None]
             g = (groups or {}).get(p)
-            w.writerow([p, "" if g is None else g, authored.get(p, 0), len(given),
-                        given.count(1), given.count(-1), *["" if x is None else x for x in row]])
+            w.writerow(
+                [
+                    p,
+                    "" if g is None else g,
+                    authored.get(p, 0),
+                    len(given),
+                    given.count(1),
+                    given.count(-1),
+                    *["" if x is None else x for x in row],
+                ]
+            )
 
 
 def _dt(ts: float) -> str:

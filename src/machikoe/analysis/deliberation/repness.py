@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
+AnyFloatArray = NDArray[np.floating[Any]]
 Z_90 = 1.2816
 
 
@@ -63,7 +65,7 @@ class VoteCounts:
     seen: FloatArray
 
     @classmethod
-    def of(cls, values: FloatArray) -> VoteCounts:
+    def of(cls, values: AnyFloatArray) -> VoteCounts:
         """Counts over the rows of a vote matrix (NaN = not seen)."""
         return cls(
             agree=(values == 1).sum(axis=0).astype(np.float64),
@@ -139,7 +141,9 @@ class GroupStats:
     rdt: FloatArray
 
 
-def group_counts(values: FloatArray, labels: NDArray[np.int64], n_groups: int) -> list[VoteCounts]:
+def group_counts(
+    values: AnyFloatArray, labels: NDArray[np.int64], n_groups: int
+) -> list[VoteCounts]:
     """VoteCounts of each group 0..n_groups-1 (rows labelled −1 belong to none), computed as
     one-hot(labels)ᵀ · [x = 1], [x = −1], [x seen] without copying the groups' rows."""
     if n_groups == 0:
@@ -149,7 +153,9 @@ def group_counts(values: FloatArray, labels: NDArray[np.int64], n_groups: int) -
     disagree = onehot @ (values == -1).astype(np.float32)
     seen = onehot @ (~np.isnan(values)).astype(np.float32)
     return [
-        VoteCounts(agree[g].astype(np.float64), disagree[g].astype(np.float64), seen[g].astype(np.float64))
+        VoteCounts(
+            agree[g].astype(np.float64), disagree[g].astype(np.float64), seen[g].astype(np.float64)
+        )
         for g in range(n_groups)
     ]
 
@@ -165,17 +171,33 @@ def group_stats(group: VoteCounts, rest: VoteCounts) -> GroupStats:
     )
 
 
-def _measure(stats: GroupStats, j: int, statement: Hashable, *, best_agree: bool = False) -> StatementMeasure:
+def _measure(
+    stats: GroupStats, j: int, statement: Hashable, *, best_agree: bool = False
+) -> StatementMeasure:
     """Polis' finalisation: report the agree side if z₂(agree) > z₂(disagree), else disagree."""
     c = stats.counts
     if stats.rat[j] > stats.rdt[j]:
         return StatementMeasure(
-            statement, "agree", int(c.agree[j]), int(c.seen[j]), float(c.p_agree[j]),
-            float(c.z_agree[j]), float(stats.ra[j]), float(stats.rat[j]), best_agree,
+            statement,
+            "agree",
+            int(c.agree[j]),
+            int(c.seen[j]),
+            float(c.p_agree[j]),
+            float(c.z_agree[j]),
+            float(stats.ra[j]),
+            float(stats.rat[j]),
+            best_agree,
         )
     return StatementMeasure(
-        statement, "disagree", int(c.disagree[j]), int(c.seen[j]), float(c.p_disagree[j]),
-        float(c.z_disagree[j]), float(stats.rd[j]), float(stats.rdt[j]), best_agree,
+        statement,
+        "disagree",
+        int(c.disagree[j]),
+        int(c.seen[j]),
+        float(c.p_disagree[j]),
+        float(c.z_disagree[j]),
+        float(stats.rd[j]),
+        float(stats.rdt[j]),
+        best_agree,
     )
 
 
@@ -206,7 +228,9 @@ def representative_statements(
             continue
         if (pat[j] > Z_90 and stats.rat[j] > Z_90) or (pdt[j] > Z_90 and stats.rdt[j] > Z_90):
             sufficient.append(j)
-        if not sufficient and (best is None or max(stats.rat[j], stats.rdt[j]) > max(stats.rat[best], stats.rdt[best])):
+        if not sufficient and (
+            best is None or max(stats.rat[j], stats.rdt[j]) > max(stats.rat[best], stats.rdt[best])
+        ):
             best = j
         if _beats_best_agree(stats, j, best_agree, pat):
             best_agree = j
@@ -262,8 +286,9 @@ def consensus_statements(
         keep = [j for j in range(len(statements)) if not skip[j] and p[j] > 0.5 and z[j] > Z_90]
         keep.sort(key=lambda j: -(p[j] * z[j]))
         out[side] = [
-            StatementMeasure(statements[j], side, int(count[j]), int(counts.seen[j]),
-                             float(p[j]), float(z[j]))
+            StatementMeasure(
+                statements[j], side, int(count[j]), int(counts.seen[j]), float(p[j]), float(z[j])
+            )
             for j in keep[:limit]
         ]
     return out

@@ -42,6 +42,7 @@ def _kmeans(
     seed: int,
     weights: np.ndarray | None,
     fit_sample: int = 5_000,
+    n_init: int = 3,
 ) -> np.ndarray:
     """k-means labels for every vector; beyond `fit_sample` vectors the centroids are learnt
     on a seeded sample and every vector goes to its nearest centroid (same result in
@@ -54,10 +55,10 @@ def _kmeans(
     if n > fit_sample:
         rng = np.random.default_rng(seed)
         idx = np.sort(rng.choice(n, fit_sample, replace=False))
-        model = KMeans(n_clusters=k, random_state=seed, n_init=3)
+        model = KMeans(n_clusters=k, random_state=seed, n_init=n_init)
         model.fit(vectors[idx], sample_weight=None if weights is None else weights[idx])
         return np.asarray(model.predict(vectors), dtype=np.int64)
-    model = KMeans(n_clusters=k, random_state=seed, n_init=3)
+    model = KMeans(n_clusters=k, random_state=seed, n_init=n_init)
     return np.asarray(model.fit_predict(vectors, sample_weight=weights), dtype=np.int64)
 
 
@@ -86,6 +87,7 @@ def choose_k(
     weights: np.ndarray | None,
     sample_size: int = 3000,
     fit_sample: int = 5_000,
+    n_init: int = 3,
 ) -> tuple[np.ndarray, dict[str, float]]:
     rng = np.random.default_rng(seed)
     n = len(vectors)
@@ -95,7 +97,7 @@ def choose_k(
     for k in k_range:
         if k >= n:
             break
-        labels = _kmeans(vectors, k, seed, weights, fit_sample)
+        labels = _kmeans(vectors, k, seed, weights, fit_sample, n_init)
         score = _silhouette(vectors, labels, sample)
         scores[str(k)] = round(score, 4)
         if best is None or score > best[0] + 0.005:
@@ -162,7 +164,7 @@ class TwoLevelKMeans:
             if high < 2:
                 continue
             w = weights[members] if weights is not None else None
-            labels, _ = choose_k(vectors[members], range(2, high + 1), seed, w, 1500, 2000)
+            labels, _ = choose_k(vectors[members], range(2, high + 1), seed, w, 1500, 2000, 1)
             sub[members] = _by_size(labels)
         self.labels_ = TwoLevelLabels(topic, sub, n_topics, criterion)
         return self

@@ -118,7 +118,7 @@ def nouns(text: str) -> list[str]:
     from machikoe.analysis.text.sudachi import tokenize
 
     out = []
-    for m in tokenize(text[:3000], "C"):
+    for m in tokenize(text[:1000], "C"):
         pos = m.part_of_speech()
         if pos[0] != "名詞" or pos[1] in ("数詞", "代名詞") or pos[2] == "助数詞可能":
             continue

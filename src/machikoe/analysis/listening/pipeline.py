@@ -152,7 +152,8 @@ def run_pipeline(
     done()
 
     done = stage("cluster")
-    weights = np.bincount(rep_of[usable_idx], minlength=n)[reps].astype(np.float64)
+    # one vote per distinct text: a campaign of identical letters is counted in the sizes but
+    # does not pull the topic centroids (clusterers accept weights for other callers)
     clusterer = CLUSTERERS.create(
         config.clusterer,
         **_params(
@@ -167,7 +168,7 @@ def run_pipeline(
             random_state=config.random_state,
         ),
     )
-    labels = clusterer.fit(rep_vectors, weights).labels_
+    labels = clusterer.fit(rep_vectors, None).labels_
     done()
 
     done = stage("label")

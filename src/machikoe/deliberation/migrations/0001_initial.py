@@ -6,136 +6,353 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('participation', '0002_moderation_reports_tokens'),
+        ("participation", "0002_moderation_reports_tokens"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Conversation',
+            name="Conversation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True, verbose_name='識別子')),
-                ('title', models.CharField(max_length=200, verbose_name='題名')),
-                ('question', models.TextField(verbose_name='問いかけ')),
-                ('description', models.TextField(blank=True, verbose_name='説明')),
-                ('section_code', models.CharField(blank=True, max_length=32, verbose_name='対象の節（コード）')),
-                ('is_open', models.BooleanField(default=True, verbose_name='受付中')),
-                ('allow_statements', models.BooleanField(default=True, verbose_name='参加者の意見を受け付ける')),
-                ('ask_age_band', models.BooleanField(default=True, verbose_name='年代を尋ねる')),
-                ('ask_district', models.BooleanField(default=True, verbose_name='地域を尋ねる')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('consultation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='conversations', to='participation.consultation', verbose_name='意見募集')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True, verbose_name="識別子")),
+                ("title", models.CharField(max_length=200, verbose_name="題名")),
+                ("question", models.TextField(verbose_name="問いかけ")),
+                ("description", models.TextField(blank=True, verbose_name="説明")),
+                (
+                    "section_code",
+                    models.CharField(blank=True, max_length=32, verbose_name="対象の節（コード）"),
+                ),
+                ("is_open", models.BooleanField(default=True, verbose_name="受付中")),
+                (
+                    "allow_statements",
+                    models.BooleanField(default=True, verbose_name="参加者の意見を受け付ける"),
+                ),
+                ("ask_age_band", models.BooleanField(default=True, verbose_name="年代を尋ねる")),
+                ("ask_district", models.BooleanField(default=True, verbose_name="地域を尋ねる")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="conversations",
+                        to="participation.consultation",
+                        verbose_name="意見募集",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '熟議',
-                'verbose_name_plural': '熟議',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "熟議",
+                "verbose_name_plural": "熟議",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AnalysisCache',
+            name="AnalysisCache",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_event_id', models.BigIntegerField(default=0, verbose_name='計算に含めた最後の投票履歴')),
-                ('computed_at', models.DateTimeField(verbose_name='計算日時')),
-                ('seconds', models.FloatField(default=0.0, verbose_name='計算時間（秒）')),
-                ('result', models.JSONField(default=dict, verbose_name='結果')),
-                ('state', models.JSONField(default=dict, verbose_name='次回の計算の出発点')),
-                ('conversation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='analysis', to='deliberation.conversation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "last_event_id",
+                    models.BigIntegerField(default=0, verbose_name="計算に含めた最後の投票履歴"),
+                ),
+                ("computed_at", models.DateTimeField(verbose_name="計算日時")),
+                ("seconds", models.FloatField(default=0.0, verbose_name="計算時間（秒）")),
+                ("result", models.JSONField(default=dict, verbose_name="結果")),
+                ("state", models.JSONField(default=dict, verbose_name="次回の計算の出発点")),
+                (
+                    "conversation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="analysis",
+                        to="deliberation.conversation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '分析結果',
-                'verbose_name_plural': '分析結果',
+                "verbose_name": "分析結果",
+                "verbose_name_plural": "分析結果",
             },
         ),
         migrations.CreateModel(
-            name='Participant',
+            name="Participant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(blank=True, max_length=64, verbose_name='取り込み元ID')),
-                ('age_band', models.CharField(blank=True, choices=[('elementary', '小学生'), ('junior_high', '中学生'), ('high_school', '高校生'), ('college', '大学生・専門学校生等'), ('20s', '20代'), ('30s', '30代'), ('40s', '40代'), ('50s', '50代'), ('60s', '60代'), ('70s', '70代'), ('80plus', '80代以上'), ('no_answer', '回答しない')], max_length=20, verbose_name='年代')),
-                ('district', models.CharField(blank=True, choices=[('setagaya', '世田谷'), ('kitazawa', '北沢'), ('tamagawa', '玉川'), ('kinuta', '砧'), ('karasuyama', '烏山'), ('outside', '区外'), ('no_answer', '回答しない')], max_length=20, verbose_name='地域')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='deliberation.conversation')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="取り込み元ID"),
+                ),
+                (
+                    "age_band",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("elementary", "小学生"),
+                            ("junior_high", "中学生"),
+                            ("high_school", "高校生"),
+                            ("college", "大学生・専門学校生等"),
+                            ("20s", "20代"),
+                            ("30s", "30代"),
+                            ("40s", "40代"),
+                            ("50s", "50代"),
+                            ("60s", "60代"),
+                            ("70s", "70代"),
+                            ("80plus", "80代以上"),
+                            ("no_answer", "回答しない"),
+                        ],
+                        max_length=20,
+                        verbose_name="年代",
+                    ),
+                ),
+                (
+                    "district",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("setagaya", "世田谷"),
+                            ("kitazawa", "北沢"),
+                            ("tamagawa", "玉川"),
+                            ("kinuta", "砧"),
+                            ("karasuyama", "烏山"),
+                            ("outside", "区外"),
+                            ("no_answer", "回答しない"),
+                        ],
+                        max_length=20,
+                        verbose_name="地域",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participants",
+                        to="deliberation.conversation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '参加者',
-                'verbose_name_plural': '参加者',
+                "verbose_name": "参加者",
+                "verbose_name_plural": "参加者",
             },
         ),
         migrations.CreateModel(
-            name='Statement',
+            name="Statement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='番号')),
-                ('text', models.TextField(verbose_name='原文')),
-                ('masked_text', models.TextField(verbose_name='公開用本文（個人情報を伏せたもの）')),
-                ('is_seed', models.BooleanField(default=False, verbose_name='職員が用意した意見')),
-                ('is_meta', models.BooleanField(default=False, verbose_name='属性などの問い（分析に使わない）')),
-                ('status', models.SmallIntegerField(choices=[(-1, '非公開'), (0, '確認待ち'), (1, '公開')], default=0, verbose_name='状態')),
-                ('created_at', models.DateTimeField(verbose_name='作成日時')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='statements', to='deliberation.participant')),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='statements', to='deliberation.conversation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="番号")),
+                ("text", models.TextField(verbose_name="原文")),
+                (
+                    "masked_text",
+                    models.TextField(verbose_name="公開用本文（個人情報を伏せたもの）"),
+                ),
+                ("is_seed", models.BooleanField(default=False, verbose_name="職員が用意した意見")),
+                (
+                    "is_meta",
+                    models.BooleanField(
+                        default=False, verbose_name="属性などの問い（分析に使わない）"
+                    ),
+                ),
+                (
+                    "status",
+                    models.SmallIntegerField(
+                        choices=[(-1, "非公開"), (0, "確認待ち"), (1, "公開")],
+                        default=0,
+                        verbose_name="状態",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="作成日時")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="statements",
+                        to="deliberation.participant",
+                    ),
+                ),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="statements",
+                        to="deliberation.conversation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '意見（投票の対象）',
-                'verbose_name_plural': '意見（投票の対象）',
-                'ordering': ['conversation', 'number'],
-                'permissions': [('moderate_statement', '熟議の意見を確認・公開できる')],
+                "verbose_name": "意見（投票の対象）",
+                "verbose_name_plural": "意見（投票の対象）",
+                "ordering": ["conversation", "number"],
+                "permissions": [("moderate_statement", "熟議の意見を確認・公開できる")],
             },
         ),
         migrations.CreateModel(
-            name='Vote',
+            name="Vote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.SmallIntegerField(choices=[(1, '賛成'), (-1, '反対'), (0, 'パス（わからない）')], verbose_name='投票')),
-                ('voted_at', models.DateTimeField(verbose_name='投票日時')),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='deliberation.conversation')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='deliberation.participant')),
-                ('statement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='deliberation.statement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "value",
+                    models.SmallIntegerField(
+                        choices=[(1, "賛成"), (-1, "反対"), (0, "パス（わからない）")],
+                        verbose_name="投票",
+                    ),
+                ),
+                ("voted_at", models.DateTimeField(verbose_name="投票日時")),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="deliberation.conversation",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="deliberation.participant",
+                    ),
+                ),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="deliberation.statement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '投票',
-                'verbose_name_plural': '投票',
+                "verbose_name": "投票",
+                "verbose_name_plural": "投票",
             },
         ),
         migrations.CreateModel(
-            name='VoteEvent',
+            name="VoteEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.SmallIntegerField(choices=[(1, '賛成'), (-1, '反対'), (0, 'パス（わからない）')], verbose_name='投票')),
-                ('voted_at', models.DateTimeField(db_index=True, verbose_name='投票日時')),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='vote_events', to='deliberation.conversation')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='deliberation.participant')),
-                ('statement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='deliberation.statement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "value",
+                    models.SmallIntegerField(
+                        choices=[(1, "賛成"), (-1, "反対"), (0, "パス（わからない）")],
+                        verbose_name="投票",
+                    ),
+                ),
+                ("voted_at", models.DateTimeField(db_index=True, verbose_name="投票日時")),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="vote_events",
+                        to="deliberation.conversation",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="deliberation.participant",
+                    ),
+                ),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="deliberation.statement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '投票履歴',
-                'verbose_name_plural': '投票履歴',
-                'ordering': ['voted_at', 'id'],
+                "verbose_name": "投票履歴",
+                "verbose_name_plural": "投票履歴",
+                "ordering": ["voted_at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('conversation', 'user'), name='delib_participant_unique_user'),
+            model_name="participant",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("user__isnull", False)),
+                fields=("conversation", "user"),
+                name="delib_participant_unique_user",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('conversation', 'external_id'), name='delib_participant_unique_external'),
+            model_name="participant",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("conversation", "external_id"),
+                name="delib_participant_unique_external",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.UniqueConstraint(fields=('conversation', 'number'), name='delib_statement_number'),
+            model_name="statement",
+            constraint=models.UniqueConstraint(
+                fields=("conversation", "number"), name="delib_statement_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vote',
-            constraint=models.UniqueConstraint(fields=('participant', 'statement'), name='delib_vote_once'),
+            model_name="vote",
+            constraint=models.UniqueConstraint(
+                fields=("participant", "statement"), name="delib_vote_once"
+            ),
         ),
     ]
