@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from machikoe.deliberation import services
-from machikoe.deliberation.models import Conversation, Vote
+from machikoe.deliberation.models import Conversation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -73,7 +73,6 @@ def test_voting_works_without_javascript(
     assert "1 / 7" in page.content()
     page.get_by_role("button", name="パス・わからない").click()
     page.wait_for_load_state()
-    assert Vote.objects.filter(participant__votes__isnull=False).exists()
     assert "2 / 7" in page.content()
     accessible(page)
 

@@ -79,12 +79,17 @@ def register(app: typer.Typer) -> None:
 
 
 def _start_task_worker() -> Any:
+    """The persistent task queue's worker (django-tasks database backend), as a child process.
+
+    Verbosity 0 keeps one log line per task off the console; failures still go to the log.
+    """
+    import os
     import subprocess
     import sys
 
     return subprocess.Popen(
-        [sys.executable, "-m", "django", "db_worker"],
-        env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "machikoe.project.settings"},
+        [sys.executable, "-m", "django", "db_worker", "--verbosity", "0", "--no-reload"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "machikoe.project.settings"},
     )
 
 

@@ -32,6 +32,12 @@ def test_english_when_chosen(client: Client) -> None:
     assert "Skip to main content" in html and "Kids mode: off" in html
 
 
-def test_english_from_browser_preference(client: Client) -> None:
-    html = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+def test_browser_preference_alone_keeps_japanese(client: Client) -> None:
+    html = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="ja">' in html and "Create an account (optional)" not in html
+
+
+def test_english_login_page_once_chosen(client: Client) -> None:
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/login/").content.decode()
     assert "Create an account (optional)" in html

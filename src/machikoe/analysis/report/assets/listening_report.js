@@ -16,10 +16,18 @@
     return true;
   }
 
+  /* Many ward PCs (virtual desktops) have no WebGL: fall back to SVG there. */
+  function webglAvailable() {
+    try {
+      var canvas = document.createElement("canvas");
+      return !!(canvas.getContext("webgl") || canvas.getContext("experimental-webgl"));
+    } catch (e) { return false; }
+  }
+
   function drawMap(rows) {
     var el = document.getElementById("mk-map");
     if (!el) { return; }
-    var type = rows.length > 5000 ? "scattergl" : "scatter";
+    var type = rows.length > 5000 && webglAvailable() ? "scattergl" : "scatter";
     var traces = data.topics.map(function (t) {
       var rs = rows.filter(function (r) { return r.t === t.id; });
       return {

@@ -11,12 +11,23 @@
   var config = { responsive: true, displaylogo: false, displayModeBar: false };
   var font = { family: "system-ui, 'Hiragino Sans', 'Noto Sans JP', sans-serif", size: 13 };
 
+  /* WebGL is missing on many ward PCs (virtual desktops): draw SVG there, and whenever the
+     map is small enough for SVG to stay fast. */
+  function webglAvailable() {
+    try {
+      var canvas = document.createElement("canvas");
+      return !!(canvas.getContext("webgl") || canvas.getContext("experimental-webgl"));
+    } catch (e) { return false; }
+  }
+
   var scatter = data("scatter-data");
   var scatterEl = document.getElementById("scatter-chart");
   if (scatter && scatterEl) {
+    var points = scatter.series.reduce(function (n, s) { return n + s.x.length; }, 0);
+    var traceType = points > 5000 && webglAvailable() ? "scattergl" : "scatter";
     var traces = scatter.series.map(function (s) {
       return {
-        type: "scattergl", mode: "markers", name: s.name, x: s.x, y: s.y, text: s.text,
+        type: traceType, mode: "markers", name: s.name, x: s.x, y: s.y, text: s.text,
         hovertemplate: "%{text}<extra>" + s.name.replace(/[<>&]/g, "") + "</extra>",
         marker: { size: 6, opacity: 0.75 }
       };
