@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from charset_normalizer import from_bytes
 from django.db import transaction
 from django.utils import timezone
 
+from machikoe.analysis.text.encoding import UnknownEncoding, decode_japanese_text
 from machikoe.core.errors import ImportFailed, ValidationFailed
 from machikoe.participation import services
 from machikoe.participation.models import (
@@ -106,19 +106,10 @@ class ImportResult:
 
 def decode(raw: bytes, filename: str = "") -> tuple[str, str]:
     """(text, encoding name) of a CSV file's bytes."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8"), "utf-8-sig"
-    for encoding in ("utf-8", "cp932"):
-        try:
-            return raw.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    best = from_bytes(raw).best()
-    if best is None:
-        raise ImportFailed(
-            "文字コードを判定できません（UTF-8 か Shift_JIS で保存してください）。", file=filename
-        )
-    return str(best), best.encoding
+    try:
+        return decode_japanese_text(raw)
+    except UnknownEncoding as error:
+        raise ImportFailed(str(error), file=filename) from None
 
 
 def read_table(raw: bytes, filename: str = "") -> Table:

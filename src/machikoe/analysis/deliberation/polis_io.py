@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from machikoe.analysis.deliberation.votes import VOTE_VALUES, VoteLog
+from machikoe.analysis.text.encoding import UnknownEncoding, decode_japanese_text
 
 COMMENTS = "comments.csv"
 VOTES = "votes.csv"
@@ -226,14 +227,10 @@ def _numbered(text: str) -> str:
 
 
 def _decode(data: bytes, name: str) -> str:
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise PolisFormatError(
-        "文字コードを判別できません（UTF-8 か Shift_JIS にしてください）", file=name
-    )
+    try:
+        return decode_japanese_text(data)[0]
+    except UnknownEncoding as error:
+        raise PolisFormatError(str(error), file=name) from None
 
 
 def _load_files(source: Path) -> dict[str, str]:

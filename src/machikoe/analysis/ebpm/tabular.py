@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from machikoe.analysis.ebpm.types import EbpmInputError
+from machikoe.analysis.text.encoding import UnknownEncoding, decode_japanese_text
 
 
 @dataclass(frozen=True)
@@ -46,24 +47,10 @@ def normalise_header(name: str) -> str:
 
 def decode(data: bytes) -> tuple[str, str]:
     """(text, encoding name) for CSV bytes."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp932"), "cp932"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        raise EbpmInputError(
-            "文字コードを判別できません。UTF-8 か Shift_JIS（CP932）で保存してください。"
-        )
-    return str(best), best.encoding
+        return decode_japanese_text(data)
+    except UnknownEncoding as error:
+        raise EbpmInputError(str(error)) from None
 
 
 def _is_xlsx(data: bytes, filename: str) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from machikoe.analysis.text.encoding import UnknownEncoding, decode_japanese_text
 from machikoe.core.errors import ImportFailed
 
 from .types import Document
@@ -44,19 +45,10 @@ MAX_ATTRIBUTE_VALUES = 50  # more distinct values than this is free text, not an
 def decode(raw: bytes, file: str) -> str:
     if not raw.strip():
         raise ImportFailed("ファイルが空です。", file=file)
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(raw).best()
-    if best is None:
-        raise ImportFailed(
-            "文字コードを判別できません。UTF-8 か Shift_JIS（CP932）で保存してください。", file=file
-        )
-    return str(best)
+    try:
+        return decode_japanese_text(raw)[0]
+    except UnknownEncoding as error:
+        raise ImportFailed(str(error), file=file) from None
 
 
 def _records_from_text(text: str, suffix: str) -> list[dict[str, Any]]:
