@@ -81,6 +81,10 @@ def ensure_postgres(url: str) -> None:
 
 def cmd_start(args: argparse.Namespace) -> None:
     ensure_venv("quality")
+    if args.host in {"127.0.0.1", "localhost", "::1"}:
+        # A trial on this machine is served over plain HTTP: allow its cookies (CSRF,
+        # session) without HTTPS. A real deployment sits behind HTTPS and leaves this unset.
+        os.environ.setdefault("MACHIKOE_INSECURE_HTTP", "1")
     serve = [BIN / "machikoe", "serve", "--host", args.host, "--port", str(args.port)]
     if not args.no_demo:
         serve.append("--demo")
