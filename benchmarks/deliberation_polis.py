@@ -2,7 +2,7 @@
 
 Run:  .venv/bin/python benchmarks/deliberation_polis.py [--repeats 3]
 Peer set-up (once; red-dwarf pins other versions, so it lives in its own venv):
-    python3 -m venv /work/peer-venvs/reddwarf && /work/peer-venvs/reddwarf/bin/pip install red-dwarf==0.4.0
+    python3 -m venv .peer-venvs/reddwarf && .peer-venvs/reddwarf/bin/pip install red-dwarf==0.4.0
 
 For each conversation in ../shared/data/polis/ it prints participants, groups (Polis /
 machikoe / red-dwarf), the adjusted Rand index of each against Polis' exported `group-id`
@@ -38,7 +38,7 @@ from machikoe.analysis.deliberation.votes import VoteLog, build_matrix
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("MACHIKOE_SHARED_DIR", ROOT.parent / "shared")) / "data" / "polis"
-PEER = Path(os.environ.get("REDDWARF_PYTHON", "/work/peer-venvs/reddwarf/bin/python"))
+PEER = Path(os.environ.get("REDDWARF_PYTHON", ROOT / ".peer-venvs/reddwarf/bin/python"))
 CONVERSATIONS = ("15-per-hour-seattle", "scoop-hivemind.biodiversity", "vtaiwan.uberx")
 
 

@@ -1,7 +1,7 @@
 """Run red-dwarf (the peer) on one Polis export; prints JSON {groups, seconds}.
 
 Runs inside red-dwarf's own virtual environment (it pins other versions than ours):
-    python3 -m venv /work/peer-venvs/reddwarf && /work/peer-venvs/reddwarf/bin/pip install red-dwarf==0.4.0
+    python3 -m venv .peer-venvs/reddwarf && .peer-venvs/reddwarf/bin/pip install red-dwarf==0.4.0
 Called by benchmarks/deliberation_polis.py through subprocess. Time = best of N runs of
 `run_pipeline` alone (the CSV reading is not timed), one thread.
 """

@@ -1,9 +1,9 @@
-"""BERTopic peer for benchmarks/listening_speed.py: runs INSIDE /work/peer-venvs/bertopic.
+"""BERTopic peer for benchmarks/listening_speed.py: runs INSIDE .peer-venvs/bertopic.
 
 Setup (once; keeps torch out of machikoe's own venv):
-    python3 -m venv /work/peer-venvs/bertopic
-    /work/peer-venvs/bertopic/bin/pip install torch==2.13.0
-    /work/peer-venvs/bertopic/bin/pip install bertopic
+    python3 -m venv .peer-venvs/bertopic
+    .peer-venvs/bertopic/bin/pip install torch==2.13.0
+    .peer-venvs/bertopic/bin/pip install bertopic
 
 Usage: python listening_bertopic_peer.py DOCS.jsonl VECTORS.npy OUT.json
 BERTopic's own default pipeline (UMAP + HDBSCAN + c-TF-IDF) on the given precomputed vectors,

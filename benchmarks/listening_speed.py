@@ -14,8 +14,8 @@ Scenarios (each in a fresh subprocess, so peak RSS is per scenario):
                vectors: livedoor (2,700 articles, V-measure against the 9 categories, vectors
                = machikoe fast) and the first `--peer-n` opinions of the N set (time only)
 
-Peer setup (once): python3 -m venv /work/peer-venvs/bertopic &&
-  /work/peer-venvs/bertopic/bin/pip install torch==2.13.0 && /work/peer-venvs/bertopic/bin/pip install bertopic
+Peer setup (once): python3 -m venv .peer-venvs/bertopic &&
+  .peer-venvs/bertopic/bin/pip install torch==2.13.0 && .peer-venvs/bertopic/bin/pip install bertopic
 
 Run: .venv/bin/python benchmarks/listening_speed.py [--n 100000] [--peer-n 20000] [--only cold-fast,cached,quality,peer]
 """
@@ -38,7 +38,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "ja"
 OUT = ROOT / "benchmarks" / "out"
-PEER_PY = Path(os.environ.get("BERTOPIC_PYTHON", "/work/peer-venvs/bertopic/bin/python"))
+PEER_PY = Path(os.environ.get("BERTOPIC_PYTHON", ROOT / ".peer-venvs/bertopic/bin/python"))
 PLAN = sorted((ROOT / "src" / "machikoe" / "plan" / "data").glob("*.json"))
 
 
