@@ -92,3 +92,25 @@ def test_results_with_too_few_voters_explains_why(
     )
     data = client.get(f"{BASE}/test-conv/results").json()
     assert data["groups"] == [] and "7 人以上" in data["message"]
+
+
+def test_closing_a_conversation_stops_votes_at_once(
+    client: Client, conversation: Conversation
+) -> None:
+    """The vote endpoint remembers conversations for a few seconds on PostgreSQL; closing
+    must still take effect for the very next vote, also when the close is written behind
+    the ORM's back (another server process, a bulk update)."""
+    first = client.post(
+        f"{BASE}/test-conv/votes", {"statement": 0, "vote": 1}, content_type="application/json"
+    )
+    assert first.status_code == 200
+    Conversation.objects.filter(pk=conversation.pk).update(is_open=False)  # no signal
+    token = first.json()["participant_token"]
+    r = client.post(
+        f"{BASE}/test-conv/votes",
+        {"statement": 1, "vote": -1},
+        content_type="application/json",
+        HTTP_X_PARTICIPANT=token,
+    )
+    assert r.status_code == 403 and "終了" in r.json()["message"]
+    assert Vote.objects.filter(conversation=conversation).count() == 1
