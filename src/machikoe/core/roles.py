@@ -17,6 +17,15 @@ def is_staff(user: AbstractBaseUser | AnonymousUser) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_staff", False))
 
 
+def require_staff(actor: AbstractBaseUser | AnonymousUser | None) -> None:
+    """Refuse a service call by anyone but staff (services are also called from the CLI,
+    demo loaders and tasks, so the check lives here rather than in the views)."""
+    if actor is None or not is_staff(actor):
+        from machikoe.core.errors import NotAllowed
+
+        raise NotAllowed("この操作は職員のみ行えます。")
+
+
 def is_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_superuser", False))
 

@@ -18,8 +18,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from machikoe.core import audit
-from machikoe.core.errors import NotAllowed, ValidationFailed
-from machikoe.core.roles import is_staff
+from machikoe.core.errors import ValidationFailed
+from machikoe.core.roles import require_staff
 from machikoe.listening import editing
 from machikoe.listening.models import AnalysisRun, PerspectiveCorrection, RunRow, TopicEdit
 from machikoe.participation.models import Consultation, Opinion
@@ -29,11 +29,6 @@ User = AbstractBaseUser | AnonymousUser
 VECTORIZERS = ("auto", "fast", "quality")
 DEFAULT_STATUSES = (Opinion.Status.APPROVED.value,)
 PERSPECTIVE_CODES = ("V1", "V2", "V3", "V4", "V5", "V6")
-
-
-def _require_staff(actor: User | None) -> None:
-    if actor is None or not is_staff(actor):
-        raise NotAllowed("この操作は職員のみ行えます。")
 
 
 def start_analysis(
@@ -46,7 +41,7 @@ def start_analysis(
     enqueue: bool = True,
 ) -> AnalysisRun:
     """Create run N+1 of this consultation and queue it on the background worker."""
-    _require_staff(actor)
+    require_staff(actor)
     return create_run(
         actor,
         consultation,
@@ -120,7 +115,7 @@ def set_published(
 ) -> AnalysisRun:
     """Publish or withdraw a finished run (`system=True`: the demo loader, no staff user)."""
     if not system:
-        _require_staff(actor)
+        require_staff(actor)
     if published and run.status != AnalysisRun.Status.SUCCEEDED:
         raise ValidationFailed("完了していない分析は公開できません。")
     with transaction.atomic():
@@ -144,7 +139,7 @@ def _editable(run: AnalysisRun) -> None:
 
 
 def rename_topic(actor: User | None, run: AnalysisRun, key: str, label: str) -> None:
-    _require_staff(actor)
+    require_staff(actor)
     _editable(run)
     label = label.strip()
     if not label or len(label) > 200:
@@ -170,7 +165,7 @@ def rename_topic(actor: User | None, run: AnalysisRun, key: str, label: str) -> 
 
 def merge_topics(actor: User | None, run: AnalysisRun, source: str, target: str) -> None:
     """Merge cluster `source` into `target` (both topics, or both subtopics)."""
-    _require_staff(actor)
+    require_staff(actor)
     _editable(run)
     if source == target:
         raise ValidationFailed("同じトピックどうしは統合できません。", field="target")
@@ -209,7 +204,7 @@ def merge_topics(actor: User | None, run: AnalysisRun, source: str, target: str)
 
 def move_opinion(actor: User | None, run: AnalysisRun, opinion_id: int, target: str) -> None:
     """Put one opinion in another topic or subtopic."""
-    _require_staff(actor)
+    require_staff(actor)
     _editable(run)
     with transaction.atomic():
         row = RunRow.objects.filter(run=run, opinion_id=opinion_id).first()
@@ -244,7 +239,7 @@ def correct_perspectives(
     run: AnalysisRun | None = None,
 ) -> PerspectiveCorrection:
     """Set an opinion's perspectives by hand; later runs keep it (and learn from it)."""
-    _require_staff(actor)
+    require_staff(actor)
     chosen = sorted({c for c in codes})
     unknown = [c for c in chosen if c not in PERSPECTIVE_CODES]
     if unknown:

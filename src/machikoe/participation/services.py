@@ -22,7 +22,7 @@ from django.utils import timezone
 from machikoe.analysis.text.pii import PiiSpan, apply_spans, mask_pii
 from machikoe.core import audit
 from machikoe.core.errors import NotAllowed, ValidationFailed
-from machikoe.core.roles import is_staff
+from machikoe.core.roles import is_staff, require_staff
 from machikoe.participation.models import (
     AgeBand,
     ApiToken,
@@ -196,11 +196,6 @@ def report_opinion(
 # --- staff -----------------------------------------------------------------------------------
 
 
-def _require_staff(actor: Actor) -> None:
-    if actor is None or not is_staff(actor):
-        raise NotAllowed("職員だけが行える操作です。")
-
-
 CONSULTATION_FIELDS = (
     "slug",
     "title",
@@ -232,7 +227,7 @@ def _check_consultation(fields: dict[str, Any]) -> None:
 
 @transaction.atomic
 def create_consultation(actor: Actor, **fields: Any) -> Consultation:
-    _require_staff(actor)
+    require_staff(actor)
     unknown = set(fields) - set(CONSULTATION_FIELDS)
     if unknown:
         raise ValidationFailed(f"不明な項目: {', '.join(sorted(unknown))}")
@@ -251,7 +246,7 @@ def create_consultation(actor: Actor, **fields: Any) -> Consultation:
 
 @transaction.atomic
 def update_consultation(actor: Actor, consultation: Consultation, **fields: Any) -> Consultation:
-    _require_staff(actor)
+    require_staff(actor)
     unknown = set(fields) - set(CONSULTATION_FIELDS)
     if unknown:
         raise ValidationFailed(f"不明な項目: {', '.join(sorted(unknown))}")
@@ -279,7 +274,7 @@ def _moderation_snapshot(opinion: Opinion) -> dict[str, Any]:
 @transaction.atomic
 def moderate(actor: Actor, opinion: Opinion, action: str, reason: str = "") -> Opinion:
     """approve / hide (with a reason) / restore an opinion."""
-    _require_staff(actor)
+    require_staff(actor)
     opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
     before = _moderation_snapshot(opinion)
     if action == "approve":
@@ -384,7 +379,7 @@ def hash_token(key: str) -> str:
 @transaction.atomic
 def create_api_token(actor: Actor, user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
     """A new token for a staff user; the key is returned once and only its hash is kept."""
-    _require_staff(actor)
+    require_staff(actor)
     if not is_staff(user):
         raise ValidationFailed("API トークンは職員にだけ発行できます。", field="user")
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -402,7 +397,7 @@ def create_api_token(actor: Actor, user: AbstractBaseUser, name: str) -> tuple[A
 
 @transaction.atomic
 def revoke_api_token(actor: Actor, token: ApiToken) -> None:
-    _require_staff(actor)
+    require_staff(actor)
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     audit.record(actor, "participation.api_token.revoke", token)
